@@ -1,0 +1,87 @@
+# The course's commands. The two that matter:
+#   make lab    install what is missing into .venv and open the course in JupyterLab
+#   make test   install what is missing into .venv and run every test
+# Everything installs into .venv next to this file; nothing touches the system Python
+# (except `make test`, which installs Debian's chromium for the browser test when missing).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k perceptron"`.
+PYTEST_ARGS ?=
+
+# The widget tests, rerun with ipywidgets 7.7.1 (what Colab ships) by `make test-compat`.
+WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py
+COMPAT := .venv-compat
+
+.PHONY: lab test test-fast test-compat bench exercises sync lint chromium clean help
+
+help:
+	@echo "make lab          open the course in JupyterLab (installs into .venv first if needed)"
+	@echo "make test         run every test: library, notebooks, exercises, widgets, browser"
+	@echo "make test-compat  rerun the widget tests with ipywidgets 7.7.1 (Colab's version)"
+	@echo "make bench        speed figures against PyTorch and per explorer"
+	@echo "make exercises    regenerate exercises/ from solutions/"
+	@echo "make sync         stamp badges and sync the notebooks with their .py twins"
+
+# --- installation -----------------------------------------------------------------------
+# A stamp file per set of extras: rebuilt when pyproject.toml changes.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# torch is pinned here, not in pyproject (which says torch>=2.1 so that a student's own
+# torch on Colab or Kaggle is never replaced): 2.13.0 is the CPU build these machines have.
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev,frameworks,browser]'
+	touch $@
+
+$(COMPAT)/.installed: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --no-deps --target $(COMPAT) \
+	    ipywidgets==7.7.1 widgetsnbextension==3.6.10 jupyterlab_widgets==1.1.11 ipython_genutils==0.2.0
+	touch $@
+
+chromium:
+	bash scripts/install-chromium.sh
+
+# --- the two commands -------------------------------------------------------------------
+lab: $(VENV)/.installed-dev
+	@echo "Starting JupyterLab on the course; open the http://127.0.0.1:$(PORT)/lab?token=... URL it prints."
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+	    --ServerApp.root_dir=$(CURDIR) notebooks/00_welcome.ipynb
+
+test: $(VENV)/.installed-test chromium
+	$(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax \
+	    --ignore=tests/browser_fixture tests notebooks solutions $(PYTEST_ARGS)
+	$(MAKE) test-compat
+
+# The library and structure tests only (no notebooks, no browser): quick feedback.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n auto -m "not browser" --ignore=tests/browser_fixture tests $(PYTEST_ARGS)
+
+test-compat: $(VENV)/.installed-test $(COMPAT)/.installed
+	PYTHONPATH=$(CURDIR)/$(COMPAT) NNEDU_EXPECT_IPYWIDGETS=7.7.1 \
+	    $(BIN)/python -m pytest -n auto -p no:cacheprovider \
+	    tests/test_widgets_version.py $(WIDGET_TESTS)
+
+# --- the rest ---------------------------------------------------------------------------
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run_all.py
+
+exercises: $(VENV)/.installed-dev
+	$(BIN)/nnedu build
+
+sync: $(VENV)/.installed-dev
+	$(BIN)/nnedu sync
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check nnedu tests benchmarks scripts
+
+clean:
+	rm -rf $(VENV) $(COMPAT) .pytest_cache .hypothesis

@@ -1,0 +1,58 @@
+"""nnedu: neural networks from scratch, the library behind the course.
+
+Every module is small and meant to be read::
+
+    nnedu.activations   sigmoid, relu, softmax, ... and their derivatives
+    nnedu.losses        mse, cross-entropy, ... with their gradients
+    nnedu.graph         Value, a scalar autograd engine
+    nnedu.perceptron    the perceptron of 1958
+    nnedu.initializers  zeros, glorot_uniform, he_normal, ...
+    nnedu.layers        Dense, Conv2D, MaxPooling2D, Dropout, BatchNormalization, ...
+    nnedu.conv          convolution and pooling, naive and vectorized
+    nnedu.optimizers    SGD, Adam, ... and learning-rate schedules
+    nnedu.regularizers  L1, L2, MaxNorm
+    nnedu.models        Sequential
+    nnedu.callbacks     History, EarlyStopping, ProgressBar, LivePlot
+    nnedu.data          toy data sets, digits, MNIST
+    nnedu.gradcheck     numerical gradients
+    nnedu.surfaces      loss surfaces for the optimizer pictures
+    nnedu.viz           plots and the widget explorers (imports matplotlib)
+    nnedu.checks        the exercise checks
+    nnedu.course        the `nnedu` command
+
+Submodules are imported the first time you use them (``nnedu.layers.Dense``
+works right after ``import nnedu``), so ``import nnedu`` stays fast and never
+loads matplotlib or ipywidgets.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {
+    "activations", "losses", "graph", "perceptron", "initializers", "layers", "conv",
+    "optimizers", "regularizers", "models", "callbacks", "data", "gradcheck", "surfaces",
+    "viz", "checks", "course",
+}
+
+# Names re-exported at the top level: name -> module that defines it.
+_SHORTCUTS = {
+    "show_source": "nnedu._source",
+    "Sequential": "nnedu.models",
+    "load_model": "nnedu.models",
+}
+
+__all__ = sorted(_SUBMODULES | set(_SHORTCUTS))
+
+
+def __getattr__(name):
+    """Import a submodule or a shortcut the first time it is asked for (PEP 562)."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"nnedu.{name}")
+    if name in _SHORTCUTS:
+        return getattr(importlib.import_module(_SHORTCUTS[name]), name)
+    raise AttributeError(f"module 'nnedu' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__ + ["__version__"]
