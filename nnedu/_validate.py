@@ -1,0 +1,93 @@
+"""Small input checks shared by the whole library.
+
+Every public function in nnedu checks its inputs BEFORE doing any arithmetic,
+so that a mistake gives a message that says what was expected and what came,
+instead of a NumPy traceback three calls deeper. These helpers keep those
+checks short and the messages consistent:
+
+>>> as_float_array([1, 2, 3], "z")
+array([1., 2., 3.])
+>>> check_choice("relux", ["relu", "tanh"], "activation")
+Traceback (most recent call last):
+...
+ValueError: unknown activation 'relux'; valid names: 'relu', 'tanh'
+"""
+
+import numbers
+
+import numpy as np
+
+
+def as_float_array(x, name, ndim=None):
+    """Convert ``x`` to a float64 ndarray, or explain why it cannot be.
+
+    Accepts Python numbers, (nested) lists and NumPy arrays of numbers or
+    booleans. ``name`` is used in the messages ("z", "y_pred", ...).
+
+    Raises
+    ------
+    TypeError
+        if ``x`` holds something that is not a number (a string, None, an
+        object), naming ``name`` and the type received.
+    ValueError
+        if ``ndim`` is given and the array has another number of dimensions,
+        naming the expected number and the shape received.
+    """
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, "
+                        f"but got {type(x).__name__}: {x!r}")
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} could not be turned into an array: {err}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must contain numbers, but got an array of dtype "
+                        f"{arr.dtype} (from {type(x).__name__})")
+    arr = arr.astype(np.float64, copy=False)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-dimensional array, "
+                         f"but got an array of shape {arr.shape} ({arr.ndim} dimensions)")
+    return arr
+
+
+def check_finite(x, name):
+    """Raise ValueError if the array ``x`` holds nan or inf, saying where.
+
+    >>> check_finite(np.array([1.0, np.nan]), "y_pred")
+    Traceback (most recent call last):
+    ...
+    ValueError: y_pred contains nan at index (1,) (1 non-finite value(s) in total)
+    """
+    x = np.asarray(x)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} contains {x[where]} at index {where} "
+                         f"({int(bad.sum())} non-finite value(s) in total)")
+
+
+def check_same_shape(a, b, name_a, name_b):
+    """Raise ValueError if arrays ``a`` and ``b`` do not have the same shape."""
+    if np.shape(a) != np.shape(b):
+        raise ValueError(f"{name_a} and {name_b} must have the same shape, but "
+                         f"{name_a} has shape {np.shape(a)} and {name_b} has shape "
+                         f"{np.shape(b)}")
+
+
+def check_choice(value, choices, what):
+    """Raise ValueError if ``value`` is not one of ``choices``.
+
+    ``what`` names the kind of thing chosen ("activation", "loss", "padding").
+    """
+    if value not in choices:
+        valid = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"unknown {what} {value!r}; valid names: {valid}")
+
+
+def check_positive(value, name, allow_zero=False):
+    """Raise ValueError unless ``value`` is a number > 0 (>= 0 if ``allow_zero``)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, but got {type(value).__name__}: {value!r}")
+    if value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound}, but got {value!r}")

@@ -1,0 +1,288 @@
+"""Activation functions and their derivatives.
+
+Each activation ``f(z)`` is applied elementwise to an array ``z`` of any shape
+and has a companion ``f_grad(z)`` = df/dz, elementwise, of the same shape. The
+one exception is ``softmax``, which mixes the entries of a row: its
+``softmax_grad`` returns the full Jacobian of each row (see its docstring).
+
+Inputs may be Python numbers, lists or arrays; outputs are float64 arrays of
+the same shape (a scalar in gives a 0-dimensional result: use ``float(...)``
+to turn it into a Python number).
+
+Every function is written in a numerically stable form: no overflow warnings
+and finite results for inputs as large as |z| = 1e4.
+
+Look functions up by their Keras names::
+
+    f = get("relu")            # the function
+    f_grad = get_grad("relu")  # its derivative
+    f(-2.0), f_grad(3.0)       # -> 0.0, 1.0
+
+``get(None)`` is ``linear``, as in Keras. The table behind both is
+``ACTIVATIONS``, a dict name -> (f, f_grad). A layer applying ``f`` passes
+the gradient back as ``dz = dy * f_grad(z)``, except for softmax, whose
+Jacobian gives ``dz = einsum("nij,ni->nj", softmax_grad(z), dy)``.
+"""
+
+import math
+
+import numpy as np
+
+from nnedu._validate import as_float_array, check_choice
+
+# SELU's two constants (Klambauer et al., 2017), the values Keras uses.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+# ----------------------------------------------------------------- sigmoid, tanh
+
+def sigmoid(z):
+    """Logistic sigmoid s(z) = 1 / (1 + e^-z), range (0, 1).
+
+    Stable form: e^-|z| never overflows, and
+    s(z) = 1 / (1 + e^-|z|) for z >= 0,  s(z) = e^-|z| / (1 + e^-|z|) for z < 0.
+    """
+    z = as_float_array(z, "z")
+    e = np.exp(-np.abs(z))  # in (0, 1]: no overflow
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_grad(z):
+    """Derivative of the sigmoid: s'(z) = s(z) (1 - s(z)); its maximum is 0.25 at z = 0."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    """Hyperbolic tangent, range (-1, 1); tanh(z) = 2 sigmoid(2z) - 1."""
+    return np.tanh(as_float_array(z, "z"))
+
+
+def tanh_grad(z):
+    """Derivative of tanh: 1 - tanh(z)^2; its maximum is 1 at z = 0."""
+    t = tanh(z)
+    return 1.0 - t * t
+
+
+# ------------------------------------------------------------- the ReLU family
+
+def relu(z):
+    """Rectified linear unit: max(0, z)."""
+    return np.maximum(as_float_array(z, "z"), 0.0)
+
+
+def relu_grad(z):
+    """Derivative of ReLU: 1 for z > 0, else 0 (at z = 0 we use 0, as libraries do)."""
+    return (as_float_array(z, "z") > 0).astype(np.float64)
+
+
+def leaky_relu(z, alpha=0.01):
+    """Leaky ReLU: z for z > 0, alpha * z otherwise.
+
+    alpha = 0.01 is the classic slope (Maas et al., 2013). Keras chose other
+    defaults: 0.2 in ``keras.activations.leaky_relu``, 0.3 in the LeakyReLU layer.
+    """
+    z = as_float_array(z, "z")
+    return np.where(z > 0, z, alpha * z)
+
+
+def leaky_relu_grad(z, alpha=0.01):
+    """Derivative of leaky ReLU: 1 for z > 0, alpha otherwise."""
+    z = as_float_array(z, "z")
+    return np.where(z > 0, 1.0, alpha)
+
+
+def elu(z, alpha=1.0):
+    """Exponential linear unit: z for z > 0, alpha * (e^z - 1) for z <= 0."""
+    z = as_float_array(z, "z")
+    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+
+
+def elu_grad(z, alpha=1.0):
+    """Derivative of ELU: 1 for z > 0, alpha * e^z for z <= 0."""
+    z = as_float_array(z, "z")
+    return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
+
+
+def selu(z):
+    """Scaled ELU: scale * elu(z, alpha) with alpha ~ 1.67326 and scale ~ 1.05070.
+
+    The constants are chosen so that activations keep mean 0 and variance 1
+    through many layers (with lecun_normal weights).
+    """
+    return SELU_SCALE * elu(z, alpha=SELU_ALPHA)
+
+
+def selu_grad(z):
+    """Derivative of SELU: scale for z > 0, scale * alpha * e^z for z <= 0."""
+    return SELU_SCALE * elu_grad(z, alpha=SELU_ALPHA)
+
+
+# ------------------------------------------------------------ smooth activations
+
+_erf = np.frompyfunc(math.erf, 1, 1)  # math.erf on every element (exact, no scipy needed)
+
+
+def _normal_cdf(z):
+    """Standard normal CDF: Phi(z) = (1 + erf(z / sqrt 2)) / 2."""
+    return 0.5 * (1.0 + np.asarray(_erf(z / math.sqrt(2.0)), dtype=np.float64))
+
+
+def gelu(z):
+    """Gaussian error linear unit, exact form: z * Phi(z) = z (1 + erf(z / sqrt 2)) / 2.
+
+    This is Keras' default (``approximate=False``); the tanh approximation is not used.
+    """
+    z = as_float_array(z, "z")
+    return z * _normal_cdf(z)
+
+
+def gelu_grad(z):
+    """Derivative of GELU: Phi(z) + z * phi(z), with phi(z) = e^(-z^2/2) / sqrt(2 pi)."""
+    z = as_float_array(z, "z")
+    phi = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+    return _normal_cdf(z) + z * phi
+
+
+def swish(z):
+    """Swish, also called SiLU: z * sigmoid(z)."""
+    z = as_float_array(z, "z")
+    return z * sigmoid(z)
+
+
+def swish_grad(z):
+    """Derivative of swish: s + z s (1 - s) with s = sigmoid(z)."""
+    z = as_float_array(z, "z")
+    s = sigmoid(z)
+    return s + z * s * (1.0 - s)
+
+
+silu = swish
+silu_grad = swish_grad
+
+
+def softplus(z):
+    """Softplus: log(1 + e^z), a smooth ReLU.
+
+    Stable form: log(1 + e^z) = max(z, 0) + log(1 + e^-|z|), so softplus(1000) = 1000.
+    """
+    z = as_float_array(z, "z")
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def softplus_grad(z):
+    """Derivative of softplus: the sigmoid, 1 / (1 + e^-z)."""
+    return sigmoid(z)
+
+
+def mish(z):
+    """Mish: z * tanh(softplus(z))."""
+    z = as_float_array(z, "z")
+    return z * np.tanh(softplus(z))
+
+
+def mish_grad(z):
+    """Derivative of mish: tanh(sp) + z (1 - tanh(sp)^2) sigmoid(z), with sp = softplus(z)."""
+    z = as_float_array(z, "z")
+    t = np.tanh(softplus(z))
+    return t + z * (1.0 - t * t) * sigmoid(z)
+
+
+def linear(z):
+    """The identity, f(z) = z (Keras' "linear", what ``activation=None`` means)."""
+    return as_float_array(z, "z").copy()
+
+
+def linear_grad(z):
+    """Derivative of the identity: 1 everywhere."""
+    return np.ones_like(as_float_array(z, "z"))
+
+
+# ------------------------------------------------------------------------ softmax
+
+def softmax(z, axis=-1):
+    """Softmax along ``axis``: p_j = e^(z_j) / sum_k e^(z_k).
+
+    z: any shape, e.g. (N, K) logits -> p: same shape, each row sums to 1.
+    Stable form: subtract the row's maximum first (softmax(z) = softmax(z - c)),
+    so the largest exponent is e^0 = 1 and nothing overflows.
+
+    >>> softmax([1.0, 2.0, 3.0]).round(4)
+    array([0.09  , 0.2447, 0.6652])
+    """
+    z = as_float_array(z, "z")
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def softmax_grad(z, axis=-1):
+    """Jacobian of softmax for every row: J[..., i, j] = dp_i / dz_j = p_i (delta_ij - p_j).
+
+    Unlike the other ``*_grad`` functions this is NOT elementwise, because each
+    p_i depends on every z_j of its row.
+
+    z: shape (..., K) (with K on ``axis``) -> J: shape (..., K, K), the other
+    axes in their original order followed by the two softmax axes.
+    For logits of shape (N, K) this gives N matrices of shape (K, K).
+    """
+    p = np.moveaxis(softmax(z, axis=axis), axis, -1)           # (..., K)
+    return p[..., :, None] * (np.eye(p.shape[-1]) - p[..., None, :])  # (..., K, K)
+
+
+# ----------------------------------------------------------------- look-up by name
+
+# name -> (function, derivative). Keras names; "silu" is another name for swish.
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_grad),
+    "tanh": (tanh, tanh_grad),
+    "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
+    "elu": (elu, elu_grad),
+    "selu": (selu, selu_grad),
+    "gelu": (gelu, gelu_grad),
+    "swish": (swish, swish_grad),
+    "silu": (silu, silu_grad),
+    "mish": (mish, mish_grad),
+    "softplus": (softplus, softplus_grad),
+    "softmax": (softmax, softmax_grad),
+    "linear": (linear, linear_grad),
+}
+
+
+def _lookup(name):
+    """The (function, derivative) pair for a Keras name, None, or one of our functions."""
+    if name is None:
+        return ACTIVATIONS["linear"]
+    if callable(name):
+        for pair in ACTIVATIONS.values():
+            if name is pair[0]:
+                return pair
+        raise ValueError(f"{getattr(name, '__name__', name)!r} is not an nnedu activation, so "
+                         f"its derivative is unknown; pass one of the names: "
+                         f"{', '.join(ACTIVATIONS)}")
+    if not isinstance(name, str):
+        raise TypeError(f"an activation is given by its name (a string) or None, "
+                        f"but got {type(name).__name__}: {name!r}")
+    check_choice(name, list(ACTIVATIONS), "activation")
+    return ACTIVATIONS[name]
+
+
+def get(name):
+    """The activation function called ``name`` (a Keras name; None means "linear").
+
+    A function from this module is returned unchanged.
+
+    >>> get("relu")([-1.0, 2.0])
+    array([0., 2.])
+    """
+    return _lookup(name)[0]
+
+
+def get_grad(name):
+    """The derivative of the activation called ``name`` (or of one of our functions).
+
+    >>> float(get_grad("sigmoid")(0.0))
+    0.25
+    """
+    return _lookup(name)[1]

@@ -1,0 +1,248 @@
+"""Tests of nnedu.losses: hand-computed values, numerical gradients, validation."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from nnedu import losses
+from nnedu.activations import sigmoid, softmax
+from nnedu.gradcheck import numerical_gradient, rel_error
+
+Y_ONEHOT = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+P = np.array([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]])
+
+
+def _numeric(loss, y_true, y_pred):
+    """Numerical gradient of loss(y_true, .) at y_pred."""
+    return numerical_gradient(lambda p: loss(y_true, p), np.array(y_pred, dtype=np.float64))
+
+
+# ------------------------------------------------------------ hand-made values
+
+def test_mse_is_the_mean_of_squared_errors():
+    # errors 1, -2, 0, 3 -> squares 1, 4, 0, 9 -> mean 3.5
+    assert losses.mse([[1.0, 2.0], [3.0, 4.0]], [[2.0, 0.0], [3.0, 7.0]]) == 3.5
+    np.testing.assert_allclose(losses.mse.gradient([[1.0, 2.0]], [[2.0, 0.0]]), [[1.0, -2.0]])
+
+
+def test_mae_is_the_mean_of_absolute_errors():
+    assert losses.mae([1.0, 2.0, 3.0, 4.0], [2.0, 0.0, 3.0, 7.0]) == 1.5
+    np.testing.assert_allclose(losses.mae.gradient([1.0, 2.0, 3.0, 4.0], [2.0, 0.0, 3.0, 7.0]),
+                               [0.25, -0.25, 0.0, 0.25])
+
+
+def test_binary_crossentropy_value():
+    expected = -(math.log(0.9) + math.log(1 - 0.2)) / 2
+    assert losses.binary_crossentropy([1.0, 0.0], [0.9, 0.2]) == pytest.approx(expected,
+                                                                               rel=1e-12)
+
+
+def test_categorical_crossentropy_value():
+    expected = -(math.log(0.7) + math.log(0.5)) / 2
+    assert losses.categorical_crossentropy(Y_ONEHOT, P) == pytest.approx(expected, rel=1e-12)
+    assert losses.sparse_categorical_crossentropy([1, 0], P) == pytest.approx(expected,
+                                                                              rel=1e-12)
+
+
+def test_hinge_value_and_zero_one_labels():
+    # margins y*s = 2, -0.5, 0.5 -> max(0, 1 - m) = 0, 1.5, 0.5 -> mean 2/3
+    assert losses.hinge([1.0, 1.0, -1.0], [2.0, -0.5, -0.5]) == pytest.approx(2 / 3)
+    assert losses.hinge([1.0, 1.0, 0.0], [2.0, -0.5, -0.5]) == pytest.approx(2 / 3)
+
+
+def test_confident_wrong_answer_costs_a_large_finite_loss():
+    # p = 0 clipped to 1e-7: -log(1e-7) = 16.118...
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert losses.binary_crossentropy([1.0], [0.0]) == pytest.approx(-math.log(1e-7),
+                                                                         rel=1e-6)
+        assert losses.categorical_crossentropy([[0.0, 1.0]], [[1.0, 0.0]]) == pytest.approx(
+            -math.log(1e-7), rel=1e-6)
+
+
+def test_cross_entropy_is_not_symmetric():
+    p, q = np.array([0.5, 0.5]), np.array([0.9, 0.1])
+    h_pq = losses.categorical_crossentropy(p, q)  # -sum p log q
+    h_qp = losses.categorical_crossentropy(q, p)  # -sum q log p
+    assert h_pq == pytest.approx(-(0.5 * math.log(0.9) + 0.5 * math.log(0.1)), rel=1e-12)
+    assert h_pq == pytest.approx(1.2039728043259361, rel=1e-12)
+    assert h_qp == pytest.approx(math.log(2), rel=1e-12)  # 0.6931...
+    assert h_pq != pytest.approx(h_qp)
+
+
+def test_labels_of_shape_n_accepted_for_predictions_n_by_1():
+    y, p = np.array([1.0, 0.0]), np.array([[0.9], [0.2]])
+    assert losses.binary_crossentropy(y, p) == losses.binary_crossentropy(y[:, None], p)
+    assert losses.binary_crossentropy.gradient(y, p).shape == (2, 1)
+    assert losses.mse(y[:, None], p[:, 0]) == losses.mse(y, p[:, 0])
+    assert losses.mse.gradient(y[:, None], p[:, 0]).shape == (2,)
+
+
+# ----------------------------------------------------- properties of every loss
+
+PAIRS = {  # name -> (y_true, y_pred), y_pred away from kinks and clip edges
+    "mse": (Y_ONEHOT, P),
+    "mae": (Y_ONEHOT, P),
+    "binary_crossentropy": (Y_ONEHOT, P),
+    "categorical_crossentropy": (Y_ONEHOT, P),
+    "sparse_categorical_crossentropy": (np.array([1, 0]), P),
+    "hinge": (np.array([[1.0, -1.0], [-1.0, 1.0]]), np.array([[0.3, 0.5], [-2.0, -0.4]])),
+}
+
+
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_gradient_matches_numerical_gradient(name):
+    loss = losses.get(name)
+    y_true, y_pred = PAIRS[name]
+    grad = loss.gradient(y_true, y_pred)
+    assert grad.shape == y_pred.shape
+    assert rel_error(_numeric(loss, y_true, y_pred), grad) < 1e-7
+
+
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_loss_is_a_float_and_not_negative(name):
+    value = losses.get(name)(*PAIRS[name])
+    assert isinstance(value, float) and value >= 0
+
+
+@pytest.mark.parametrize("name", ["mse", "mae", "binary_crossentropy",
+                                  "categorical_crossentropy"])
+def test_perfect_prediction_costs_almost_nothing(name):
+    value = losses.get(name)(Y_ONEHOT, Y_ONEHOT)
+    assert value == pytest.approx(0.0, abs=1e-6)  # exactly 0 for mse/mae, ~1e-7 after clipping
+
+
+def test_perfect_hinge_prediction_costs_nothing():
+    assert losses.hinge([1.0, -1.0], [1.5, -3.0]) == 0.0
+    np.testing.assert_array_equal(losses.hinge.gradient([1.0, -1.0], [1.5, -3.0]), [0.0, 0.0])
+
+
+@given(arrays(np.float64, (4, 3), elements=st.floats(-5, 5)),
+       arrays(np.float64, (4, 3), elements=st.floats(-5, 5)))
+@settings(max_examples=30, deadline=None)
+def test_mse_gradient_is_two_errors_over_n(y, p):
+    np.testing.assert_allclose(losses.mse.gradient(y, p), 2 * (p - y) / 12, atol=1e-15)
+    assert losses.mse(y, p) >= 0
+
+
+# ---------------------------------------------------------------- from logits
+
+LOGITS = np.array([[2.0, 1.0, 0.1], [0.5, -1.0, 3.0], [0.0, 0.0, 0.0]])
+LABELS = np.array([0, 2, 1])
+
+
+def test_softmax_cross_entropy_value_and_gradient_p_minus_y():
+    loss, dlogits = losses.softmax_cross_entropy(LOGITS, LABELS)
+    p, y = softmax(LOGITS), np.eye(3)[LABELS]
+    assert loss == pytest.approx(-np.mean(np.log(p[np.arange(3), LABELS])), rel=1e-12)
+    np.testing.assert_allclose(dlogits, (p - y) / 3, atol=1e-15)
+    # the same with one-hot labels
+    loss_onehot, dlogits_onehot = losses.softmax_cross_entropy(LOGITS, y)
+    assert loss_onehot == pytest.approx(loss, rel=1e-15)
+    np.testing.assert_allclose(dlogits_onehot, dlogits, atol=1e-15)
+
+
+def test_softmax_cross_entropy_gradient_numerically():
+    z = LOGITS.copy()
+    numeric = numerical_gradient(lambda z: losses.softmax_cross_entropy(z, LABELS)[0], z)
+    assert rel_error(numeric, losses.softmax_cross_entropy(LOGITS, LABELS)[1]) < 1e-7
+
+
+def test_softmax_cross_entropy_of_uniform_logits_is_log_k():
+    loss, _ = losses.softmax_cross_entropy(np.zeros((2, 4)), [0, 3])
+    assert loss == pytest.approx(math.log(4), rel=1e-15)
+
+
+def test_softmax_cross_entropy_is_stable_for_huge_logits():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, dlogits = losses.softmax_cross_entropy([[1000.0, 0.0, -1000.0]], [2])
+    assert loss == pytest.approx(2000.0)
+    np.testing.assert_allclose(dlogits, [[1.0, 0.0, -1.0]], atol=1e-15)
+
+
+def test_sigmoid_cross_entropy_matches_bce_and_its_gradient():
+    z, y = np.array([[1.5], [-0.3], [0.2]]), np.array([[1.0], [0.0], [1.0]])
+    loss, dlogits = losses.sigmoid_cross_entropy(z, y)
+    assert loss == pytest.approx(losses.binary_crossentropy(y, sigmoid(z)), rel=1e-12)
+    np.testing.assert_allclose(dlogits, (sigmoid(z) - y) / 3, atol=1e-15)
+    numeric = numerical_gradient(lambda z: losses.sigmoid_cross_entropy(z, y)[0], z.copy())
+    assert rel_error(numeric, dlogits) < 1e-7
+
+
+def test_sigmoid_cross_entropy_is_stable_for_huge_logits():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, _ = losses.sigmoid_cross_entropy([1000.0, -1000.0], [0.0, 1.0])
+    assert loss == 1000.0
+
+
+# ------------------------------------------------------------------------ get()
+
+@pytest.mark.parametrize("name, cls", [
+    ("mse", losses.MeanSquaredError), ("mean_squared_error", losses.MeanSquaredError),
+    ("mae", losses.MeanAbsoluteError), ("mean_absolute_error", losses.MeanAbsoluteError),
+    ("binary_crossentropy", losses.BinaryCrossentropy),
+    ("categorical_crossentropy", losses.CategoricalCrossentropy),
+    ("sparse_categorical_crossentropy", losses.SparseCategoricalCrossentropy),
+    ("hinge", losses.Hinge),
+])
+def test_get_by_keras_name(name, cls):
+    loss = losses.get(name)
+    assert isinstance(loss, cls)
+    assert loss.name == cls.name
+
+
+def test_get_passes_loss_objects_through():
+    assert losses.get(losses.mse) is losses.mse
+    assert isinstance(losses.get(losses.Hinge), losses.Hinge)
+    assert losses.mse.name == "mean_squared_error"
+
+
+def test_get_unknown_name():
+    with pytest.raises(ValueError, match=r"unknown loss 'msee'; valid names: .*'mse'"):
+        losses.get("msee")
+    with pytest.raises(TypeError, match="got int"):
+        losses.get(3)
+
+
+# ------------------------------------------------------------------ validation
+
+def test_mismatched_shapes_name_both():
+    with pytest.raises(ValueError, match=r"y_true has shape \(2, 3\) and y_pred has shape "
+                                         r"\(2, 2\)"):
+        losses.mse(np.zeros((2, 3)), np.zeros((2, 2)))
+
+
+def test_label_out_of_range_names_label_and_k():
+    with pytest.raises(ValueError, match=r"label 3 is out of range: with K=3 classes"):
+        losses.sparse_categorical_crossentropy([1, 3], P)
+    with pytest.raises(ValueError, match=r"label -1 is out of range: with K=3 classes"):
+        losses.softmax_cross_entropy(LOGITS, [0, -1, 1])
+
+
+def test_non_integer_labels_are_rejected():
+    with pytest.raises(ValueError, match="whole numbers, but got 0.5"):
+        losses.sparse_categorical_crossentropy([0.5, 1], P)
+
+
+def test_nan_is_rejected():
+    with pytest.raises(ValueError, match=r"y_pred contains nan at index \(0, 1\)"):
+        losses.mse(Y_ONEHOT, [[0.1, np.nan, 0.2], [0.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match="logits contains nan"):
+        losses.softmax_cross_entropy([[np.nan, 0.0]], [0])
+
+
+def test_logits_given_as_probabilities_are_caught():
+    with pytest.raises(ValueError, match="are these logits"):
+        losses.categorical_crossentropy(Y_ONEHOT, LOGITS[:2])
+
+
+def test_hinge_rejects_other_labels():
+    with pytest.raises(ValueError, match=r"labels in \{-1, \+1\}"):
+        losses.hinge([2.0, 1.0], [0.5, 0.5])
