@@ -1,0 +1,18 @@
+"""The examples in the library's docstrings are part of the text students read: run them."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "nnedu.activations", "nnedu.losses", "nnedu.graph", "nnedu.gradcheck", "nnedu._validate",
+    "nnedu.initializers", "nnedu.perceptron", "nnedu.data",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"
