@@ -1,0 +1,313 @@
+"""The machinery behind every exercise check.
+
+A chapter's checks live in ``nnedu/checks/chNN.py``. Each one is a plain
+function, decorated with :func:`exercise`, that takes the student's function
+(or value) and runs cases from easy to hard with the ``expect_*`` helpers::
+
+    from nnedu.checks._core import call, exercise, expect_close
+
+    @exercise("01", "step", points=1)
+    def step(student_step):
+        '''Check step(z) = 1 if z >= 0 else 0.'''
+        for z, want in [(2.0, 1), (-0.5, 0), (0.0, 1)]:
+            got = call(student_step, z)
+            expect_close(got, want, what="step(z)", inputs={"z": z},
+                         hint="the threshold belongs to the 'fires' side: z >= 0 gives 1.")
+
+In the notebook the student writes ``ch01.step(step)`` after the exercise
+and sees one of three lines:
+
+- ``✓ step: all 3 cases passed``;
+- ``… step: not attempted yet`` (the function still raises
+  NotImplementedError; Run All goes on);
+- ``✗ step: for z = 0.0 expected step(z) = 1, got 0. Hint: ...``, raised
+  as :class:`CheckFailed`, so that the cell fails (and nbval fails a broken
+  solution notebook) but Jupyter shows that one line, not a stack.
+
+Every outcome is also displayed as a structured record under the MIME type
+:data:`MIME`; ``nnedu grade`` collects those records from the executed
+notebook. :func:`registry` lists a chapter's exercises, so the grader knows
+which ones a notebook should have reported even if a check cell was deleted.
+
+Conceptual questions (markdown answers between the solution markers) have
+no check: they are not graded automatically.
+"""
+
+import functools
+import html
+import sys
+
+import numpy as np
+
+MIME = "application/vnd.nnedu.check+json"
+NOT_ATTEMPTED = "not attempted yet"
+
+_REGISTRY = {}     # chapter -> {exercise name: max points}, in definition order
+_counters = []     # one case counter per check that is running (checks may nest)
+
+
+class CheckFailed(AssertionError):
+    """A check found a wrong answer; ``str(err)`` is the message for the student.
+
+    Jupyter (IPython) shows an exception through ``_render_traceback_`` when
+    the class defines it, so the student sees the message and nothing else.
+    ``record`` holds the structured result when the error comes from a check.
+    """
+
+    def __init__(self, message, record=None):
+        super().__init__(message)
+        self.message = message
+        self.record = record
+
+    def _render_traceback_(self):
+        return self.message.splitlines()
+
+
+class CheckResult(dict):
+    """The record a check returns; a dict that adds no second output in Jupyter."""
+
+    def _ipython_display_(self):
+        pass  # the check has already displayed itself
+
+
+# ---------------------------------------------------------------------------
+# The decorator and the registry
+# ---------------------------------------------------------------------------
+
+def exercise(chapter, name, points=1):
+    """Turn a check function into a graded exercise of ``chapter`` ("01", ...).
+
+    The decorated check returns a :class:`CheckResult` record
+    {"chapter", "exercise", "passed", "points", "max_points", "message"} when
+    the student passed or has not attempted the exercise yet, and raises
+    :class:`CheckFailed` (after displaying the record) when an answer is wrong.
+    """
+    _validate_exercise(chapter, name, points)
+    _REGISTRY.setdefault(chapter, {})[name] = points
+
+    def decorate(check):
+        @functools.wraps(check)
+        def run_check(*args, **kwargs):
+            _counters.append(0)
+            try:
+                check(*args, **kwargs)
+            except NotImplementedError:
+                _report(chapter, name, points, False, NOT_ATTEMPTED)
+                return CheckResult(_record(chapter, name, points, False, NOT_ATTEMPTED))
+            except CheckFailed as err:
+                record = _report(chapter, name, points, False, err.message)
+                raise CheckFailed(f"✗ {name}: {err.message}", record) from None
+            finally:
+                cases = _counters.pop()
+            message = f"all {cases} cases passed"
+            return CheckResult(_report(chapter, name, points, True, message))
+
+        run_check.chapter, run_check.exercise, run_check.points = chapter, name, points
+        return run_check
+
+    return decorate
+
+
+def registry(chapter):
+    """The exercises of ``chapter`` as {name: max points}, in definition order.
+
+    Only checks that have been imported are known: import
+    ``nnedu.checks.chNN`` first (``load_chapter`` does both).
+    """
+    return dict(_REGISTRY.get(chapter, {}))
+
+
+def load_chapter(chapter):
+    """Import ``nnedu.checks.ch<chapter>`` and return its registry ({} if none)."""
+    import importlib
+
+    try:
+        importlib.import_module(f"nnedu.checks.ch{chapter}")
+    except ModuleNotFoundError as err:
+        if err.name != f"nnedu.checks.ch{chapter}":
+            raise
+    return registry(chapter)
+
+
+def _validate_exercise(chapter, name, points):
+    if not (isinstance(chapter, str) and len(chapter) == 2 and chapter.isdigit()):
+        raise ValueError(f"exercise chapter must be a two-digit string such as '01', "
+                         f"but got {chapter!r}")
+    if not (isinstance(name, str) and name.isidentifier()):
+        raise ValueError(f"exercise name must be a Python identifier, but got {name!r}")
+    if not isinstance(points, int) or points < 0:
+        raise ValueError(f"exercise points must be a whole number >= 0, but got {points!r}")
+
+
+# ---------------------------------------------------------------------------
+# Helpers used inside a check body: each expect_* call is one case
+# ---------------------------------------------------------------------------
+
+def call(student_fn, *args, **kwargs):
+    """Call the student's function; turn its crashes into a readable failure.
+
+    NotImplementedError goes through unchanged (the exercise is "not
+    attempted yet"); any other exception becomes a :class:`CheckFailed`
+    naming the exception and the input.
+    """
+    if not callable(student_fn):
+        raise CheckFailed(f"expected a function, but got {_describe_type(student_fn)}. "
+                          "Pass the function itself, without calling it: check(f), not check(f()).")
+    try:
+        return student_fn(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001 -- any error in student code is reported
+        shown = ", ".join([_fmt(a) for a in args] + [f"{k}={_fmt(v)}" for k, v in kwargs.items()])
+        raise CheckFailed(f"your function raised {type(err).__name__}: {err} "
+                          f"for input ({shown})") from None
+
+
+def expect_close(got, expected, what="", inputs=None, hint=None, atol=1e-8, rtol=1e-6):
+    """Fail unless ``got`` equals ``expected`` within |got - expected| <= atol + rtol |expected|.
+
+    Works for numbers and arrays of any shape (shapes must match exactly).
+    """
+    _count_case()
+    where = _where(inputs)
+    expected_arr = np.asarray(expected, dtype=float)
+    got_arr = _as_numbers(got, what, where, hint)
+    if got_arr.shape != expected_arr.shape:
+        _fail(f"{where}expected {_be(what)}an array of shape {expected_arr.shape}, "
+              f"got shape {got_arr.shape}", hint)
+    close = np.isclose(got_arr, expected_arr, atol=atol, rtol=rtol, equal_nan=True)
+    if not np.all(close):
+        detail = ""
+        if expected_arr.ndim > 0:
+            index = tuple(int(i) for i in np.argwhere(~close)[0])
+            detail = (f" (first difference at index {index}: expected "
+                      f"{_fmt(expected_arr[index])}, got {_fmt(got_arr[index])})")
+        _fail(f"{where}expected {_what(what)}{_fmt(expected)}, got {_fmt(got)}{detail}", hint)
+
+
+def expect_equal(got, expected, what="", inputs=None, hint=None):
+    """Fail unless ``got == expected`` (exactly; arrays element by element)."""
+    _count_case()
+    if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
+        same = np.shape(got) == np.shape(expected) and bool(np.all(np.equal(got, expected)))
+    else:
+        same = got == expected
+    if not same:
+        _fail(f"{_where(inputs)}expected {_what(what)}{_fmt(expected)}, got {_fmt(got)}", hint)
+
+
+def expect_shape(got, shape, what="", inputs=None, hint=None):
+    """Fail unless ``got`` is an array of shape ``shape``."""
+    _count_case()
+    got_shape = np.shape(got) if got is not None else None
+    if got_shape != tuple(shape):
+        came = "None" if got is None else f"shape {got_shape}"
+        _fail(f"{_where(inputs)}expected {_be(what)}an array of shape {tuple(shape)}, "
+              f"got {came}", hint)
+
+
+def expect_true(condition, message, hint=None):
+    """Fail with ``message`` unless ``condition`` holds."""
+    _count_case()
+    if not condition:
+        _fail(message, hint)
+
+
+def _count_case():
+    if _counters:
+        _counters[-1] += 1
+
+
+def _fail(message, hint):
+    raise CheckFailed(f"{message}." + (f" Hint: {hint}" if hint else ""))
+
+
+def _as_numbers(got, what, where, hint):
+    if got is None:
+        _fail(f"{where}expected {_be(what)}a number, got None "
+              "(does your function end with `return ...`?)", hint)
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        _fail(f"{where}expected {_be(what)}a number or an array of numbers, "
+              f"got {_describe_type(got)}", hint)
+    return arr
+
+
+def _where(inputs):
+    if inputs is None:
+        return ""
+    if isinstance(inputs, dict):
+        return "for " + ", ".join(f"{k} = {_fmt(v)}" for k, v in inputs.items()) + " "
+    return f"for {inputs} "
+
+
+def _what(what):
+    return f"{what} = " if what else ""
+
+
+def _be(what):
+    return f"{what} to be " if what else ""
+
+
+def _describe_type(value):
+    return f"{type(value).__name__} {_fmt(value)}"
+
+
+def _fmt(value):
+    """A short, readable rendering of a number, array or other value."""
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.6g}"
+    if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and value
+                                        and all(isinstance(v, (int, float)) for v in value)):
+        arr = np.asarray(value)
+        if arr.dtype.kind in "biuf":
+            return np.array2string(arr, precision=4, suppress_small=True, threshold=20,
+                                   separator=", ", max_line_width=100)
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# ---------------------------------------------------------------------------
+# Showing a result: in Jupyter as a display with the MIME record, else print
+# ---------------------------------------------------------------------------
+
+def _record(chapter, name, points, passed, message):
+    return {"chapter": chapter, "exercise": name, "passed": passed,
+            "points": points if passed else 0, "max_points": points, "message": message}
+
+
+def _report(chapter, name, points, passed, message):
+    """Display the result of one check and return its record."""
+    record = _record(chapter, name, points, passed, message)
+    if passed:
+        text, colour = f"✓ {name}: {message}", "#1a7f37"
+    elif message == NOT_ATTEMPTED:
+        text, colour = (f"… {name}: {NOT_ATTEMPTED} "
+                        "(replace `raise NotImplementedError()` with your code)"), "#6e7781"
+    else:
+        text, colour = "", None  # the raised CheckFailed shows the message once
+    _show(record, text, colour)
+    return record
+
+
+def _show(record, text, colour):
+    shell = _ipython_shell()
+    if shell is None:
+        if text:
+            print(text)
+        return
+    from IPython.display import display
+
+    bundle = {MIME: record, "text/plain": text}
+    if text:
+        bundle["text/html"] = (f'<pre style="color: {colour}; margin: 0">'
+                               f"{html.escape(text)}</pre>")
+    display(bundle, raw=True)
+
+
+def _ipython_shell():
+    """The running IPython shell, or None (never imports IPython itself)."""
+    if "IPython" not in sys.modules:
+        return None
+    return sys.modules["IPython"].get_ipython()

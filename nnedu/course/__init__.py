@@ -1,0 +1,1 @@
+"""The ``nnedu`` command: ``doctor``, ``build``, ``sync`` and ``grade`` (see cli.py)."""

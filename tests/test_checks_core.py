@@ -1,0 +1,128 @@
+"""The check machinery: messages, outcomes, display records and the registry."""
+
+import numpy as np
+import pytest
+
+from nnedu.checks import _core
+from nnedu.checks._core import (
+    MIME,
+    CheckFailed,
+    call,
+    exercise,
+    expect_close,
+    expect_equal,
+    expect_shape,
+    expect_true,
+    registry,
+)
+
+
+@exercise("99", "step", points=2)
+def check_step(student_step):
+    """A check like the chapters' ones: step(z) = 1 if z >= 0 else 0."""
+    for z, want in [(2.0, 1), (-0.5, 0), (0.0, 1)]:
+        got = call(student_step, z)
+        expect_close(got, want, what="step(z)", inputs={"z": z},
+                     hint="z >= 0 gives 1.")
+
+
+@exercise("99", "weights", points=1)
+def check_weights(student_weights):
+    expect_shape(student_weights, (2, 3), what="the kernel")
+    expect_close(student_weights, np.arange(6.0).reshape(2, 3), what="the kernel")
+
+
+def not_attempted(z):
+    raise NotImplementedError()
+
+
+def test_correct_answer_passes_and_counts_its_cases(capsys):
+    result = check_step(lambda z: 1 if z >= 0 else 0)
+    assert result == {"chapter": "99", "exercise": "step", "passed": True, "points": 2,
+                      "max_points": 2, "message": "all 3 cases passed"}
+    assert capsys.readouterr().out == "✓ step: all 3 cases passed\n"
+
+
+def test_not_attempted_is_reported_not_raised(capsys):
+    result = check_step(not_attempted)
+    assert (result["passed"], result["points"], result["message"]) == \
+        (False, 0, "not attempted yet")
+    assert capsys.readouterr().out.startswith("… step: not attempted yet")
+
+
+def test_wrong_answer_raises_with_input_expected_got_and_hint(capsys):
+    with pytest.raises(CheckFailed) as caught:
+        check_step(lambda z: 1 if z > -1 else 0)
+    message = "✗ step: for z = -0.5 expected step(z) = 0, got 1. Hint: z >= 0 gives 1."
+    assert str(caught.value) == message
+    assert caught.value._render_traceback_() == [message]
+    assert isinstance(caught.value, AssertionError)  # so nbval and pytest see a failure
+    assert caught.value.record["passed"] is False and caught.value.record["points"] == 0
+    assert capsys.readouterr().out == ""  # the raised error is the only message
+
+
+def test_crash_in_student_code_names_the_exception_and_input():
+    with pytest.raises(CheckFailed, match=r"your function raised ZeroDivisionError: "
+                                          r"division by zero for input \(2\)"):
+        check_step(lambda z: 1 / 0)
+
+
+def test_forgotten_return_and_non_function_are_explained():
+    with pytest.raises(CheckFailed, match=r"got None \(does your function end with `return"):
+        check_step(lambda z: None)
+    with pytest.raises(CheckFailed, match="expected a function, but got int 1"):
+        check_step(1)
+
+
+def test_array_mismatch_names_the_shape_or_the_first_differing_index():
+    with pytest.raises(CheckFailed, match=r"expected the kernel to be an array of shape "
+                                          r"\(2, 3\), got shape \(3, 2\)"):
+        check_weights(np.zeros((3, 2)))
+    wrong = np.arange(6.0).reshape(2, 3)
+    wrong[1, 2] = 9.0
+    with pytest.raises(CheckFailed, match=r"first difference at index \(1, 2\): "
+                                          r"expected 5, got 9"):
+        check_weights(wrong)
+
+
+def test_expect_helpers_on_their_own():
+    expect_close(0.1 + 0.2, 0.3)
+    expect_equal([1, 2], [1, 2])
+    expect_equal(np.array([1, 2]), np.array([1, 2]))
+    with pytest.raises(CheckFailed, match="expected 3, got 4"):
+        expect_equal(4, 3)
+    with pytest.raises(CheckFailed, match=r"^the loss must be positive\.$"):
+        expect_true(False, "the loss must be positive")
+    with pytest.raises(CheckFailed, match=r"for x = 1, y = \[1, 2\] expected"):
+        expect_close(1.0, 2.0, inputs={"x": 1, "y": [1, 2]})
+
+
+def test_registry_lists_exercises_in_order_with_points():
+    assert registry("99") == {"step": 2, "weights": 1}
+    assert registry("98") == {}
+    registry("99")["step"] = 100  # a copy: the registry itself is unchanged
+    assert registry("99")["step"] == 2
+
+
+def test_exercise_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="two-digit string"):
+        exercise("1", "step")
+    with pytest.raises(ValueError, match="whole number"):
+        exercise("01", "step", points=-1)
+
+
+def test_in_ipython_the_record_is_displayed_under_the_mime_type(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(_core, "_ipython_shell", lambda: object())
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda bundle, raw: shown.append((bundle, raw)))
+    check_step(lambda z: int(z >= 0))
+    with pytest.raises(CheckFailed):
+        check_step(lambda z: 0)
+    (passed, raw_passed), (failed, _) = shown
+    assert raw_passed is True
+    assert passed[MIME]["passed"] is True and passed["text/plain"].startswith("✓ step")
+    assert "✓ step: all 3 cases passed" in passed["text/html"]
+    assert failed[MIME]["message"].startswith("for z = 2 expected step(z) = 1, got 0.")
