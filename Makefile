@@ -8,6 +8,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
+# JupyterLab refuses to run as root unless told (containers, CI, some cloud machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k perceptron"`.
 PYTEST_ARGS ?=
 
@@ -54,7 +56,7 @@ chromium:
 lab: $(VENV)/.installed-dev
 	@echo "Starting JupyterLab on the course; open the http://127.0.0.1:$(PORT)/lab?token=... URL it prints."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
-	    --ServerApp.root_dir=$(CURDIR) notebooks/00_welcome.ipynb
+	    --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) notebooks/00_welcome.ipynb
 
 test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax \
