@@ -1,0 +1,372 @@
+"""Checks for chapter 02, activation functions.
+
+The exercises, easy to hard:
+
+- ``sigmoid(z)``: the stable sigmoid (no overflow warning at z = -1000);
+- ``relu(z)`` and ``leaky_relu(z, alpha=0.01)``;
+- ``tanh(z)``, built from the sigmoid: tanh(z) = 2 sigmoid(2z) - 1;
+- the four derivatives ``sigmoid_grad``, ``relu_grad``, ``leaky_relu_grad``, ``tanh_grad``;
+- ``numerical_derivative(f, z, eps=1e-5)``: the centred difference, elementwise;
+- ``derivative_error(f, f_grad, z)`` (putting it together): the relative error between a
+  derivative and its numerical estimate, as ``nnedu.gradcheck.rel_error`` defines it.
+
+Every function works elementwise on an array ``z`` of any shape (or a number) and
+returns an array of the same shape. The checks compare with ``nnedu.activations``,
+watch for RuntimeWarnings (overflow in exp) and for functions that change their input,
+and when an answer is wrong they recompute the typical wrong answers to name the
+mistake in the hint.
+"""
+
+import warnings
+
+import numpy as np
+
+from nnedu import activations as act
+from nnedu.checks._core import CheckFailed, call, exercise, expect_close, expect_true
+
+# Inputs used by most cases: ordinary values, a 2-D array, the extremes, and a plain number.
+VECTOR = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
+MATRIX = np.array([[-4.0, -1.0, 0.0], [0.25, 1.0, 6.0]])
+EXTREME = np.array([-1000.0, -50.0, 50.0, 1000.0])
+STANDARD = [VECTOR, MATRIX, EXTREME, 0.0]
+NUMBER_HINT = ("z may also be a plain number (a float): start with z = np.asarray(z, "
+               "dtype=float).")
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the checks
+# ---------------------------------------------------------------------------
+
+def _call_quietly(student_fn, *args, **kwargs):
+    """Call the student's function; return (result, messages of the RuntimeWarnings it raised)."""
+    with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"), \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = call(student_fn, *args, **kwargs)
+    runtime = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    return got, runtime
+
+
+def _quiet(fn, *args, **kwargs):
+    """Evaluate a (possibly naive, overflowing) wrong answer without warnings."""
+    with np.errstate(all="ignore"):
+        return fn(*args, **kwargs)
+
+
+def _matches(got, value):
+    """True when ``got`` has the shape and (within 1e-9) the numbers of ``value``."""
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    value = np.asarray(value, dtype=float)
+    return got_arr.shape == value.shape and bool(np.allclose(got_arr, value, atol=1e-9,
+                                                             equal_nan=True))
+
+
+def _diagnose(got, z, kwargs, mistakes, default):
+    """The hint of the first mistake whose answer ``got`` reproduces, else ``default``."""
+    for wrong, hint in mistakes:
+        if _matches(got, _quiet(wrong, z, **kwargs)):
+            return hint
+    return default
+
+
+def _check_elementwise(student_fn, name, reference, cases, mistakes, default_hint,
+                       overflow_hint=None, rtol=1e-7, atol=1e-10):
+    """Run ``cases`` [(z, kwargs)] through the student's elementwise function ``name``.
+
+    Each case checks three things: no RuntimeWarning, the right values (same shape), and
+    the input array left unchanged. A 0-d case is passed as a plain Python float.
+    """
+    for z, kwargs in cases:
+        z_in = float(z) if np.ndim(z) == 0 else np.array(z, dtype=float)   # a number stays one
+        try:
+            got, warned = _call_quietly(student_fn, z_in, **kwargs)
+        except CheckFailed as err:
+            if np.ndim(z) == 0:
+                raise CheckFailed(f"{err.message}. Hint: {NUMBER_HINT}") from None
+            raise
+        inputs = {"z": z, **kwargs}
+        expect_true(not warned,
+                    f"for z = {_show(z)} your {name} raised a RuntimeWarning: {warned[:1]}",
+                    hint=overflow_hint or "something overflowed: avoid np.exp of large "
+                                          "positive numbers.")
+        hint = _diagnose(got, np.array(z, dtype=float), kwargs, mistakes, default_hint)
+        expect_close(got, reference(z, **kwargs), what=_call_text(name, kwargs),
+                     inputs=inputs, hint=hint, rtol=rtol, atol=atol)
+        expect_true(np.array_equal(z_in, np.array(z, dtype=float)),
+                    f"for z = {_show(z)} your {name} changed its input array "
+                    f"(it became {_show(z_in)})",
+                    hint="build a new array (np.maximum, np.where, arithmetic) instead of "
+                         "assigning into z, e.g. z[z < 0] = 0.")
+
+
+def _call_text(name, kwargs):
+    args = "".join(f", {k}={v}" for k, v in kwargs.items())
+    return f"{name}(z{args})"
+
+
+def _show(value):
+    return np.array2string(np.asarray(value), precision=4, separator=", ")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 1: the stable sigmoid
+# ---------------------------------------------------------------------------
+
+OVERFLOW_HINT = ("overflow at z = -1000: np.exp(-z) = e^1000 does not fit in a float. Use the "
+                 "stable form: with e = np.exp(-np.abs(z)), sigmoid is 1 / (1 + e) for z >= 0 "
+                 "and e / (1 + e) for z < 0. Beware: np.where evaluates BOTH branches for "
+                 "every z, so each branch must be safe for every z.")
+
+SIGMOID_MISTAKES = [
+    (lambda z: np.exp(-z) / (1 + np.exp(-z)),
+     ("that is 1 - sigmoid(z): the sigmoid is 1 / (1 + e^(-z)), which is 0.5 at 0 and "
+     "rises to 1.")),
+    (lambda z: 1 / (1 + np.exp(z)), "the sign in the exponent: sigmoid(z) = 1 / (1 + e^(-z))."),
+    (lambda z: np.where(z >= 0, 1 - 1 / (1 + np.exp(-np.abs(z))), 1 / (1 + np.exp(-np.abs(z)))),
+     "the two branches are swapped: 1 / (1 + e) belongs to z >= 0."),
+]
+
+
+@exercise("02", "sigmoid", points=1)
+def sigmoid(student_sigmoid):
+    """Check the stable sigmoid: right values, any shape, no warning at |z| = 1000."""
+    cases = [(z, {}) for z in STANDARD]
+    _check_elementwise(student_sigmoid, "sigmoid", act.sigmoid, cases, SIGMOID_MISTAKES,
+                       "sigmoid(z) = 1 / (1 + e^(-z)), elementwise.", OVERFLOW_HINT)
+    # Relative accuracy far out on the left: 1 - sigmoid(40) rounds to 0 in float64.
+    z = np.array([-40.0, -700.0])
+    got, _ = _call_quietly(student_sigmoid, z.copy())
+    expect_close(got, act.sigmoid(z), what="sigmoid(z)", inputs={"z": z}, atol=0.0, rtol=1e-6,
+                 hint="for very negative z compute e^z / (1 + e^z) (with e = np.exp(-np.abs(z))),"
+                      " not 1 - sigmoid(-z), which rounds to 0 and loses every digit.")
+
+
+# ---------------------------------------------------------------------------
+# Exercises 2 and 3: relu and leaky relu
+# ---------------------------------------------------------------------------
+
+@exercise("02", "relu", points=1)
+def relu(student_relu):
+    """Check relu(z) = max(0, z), elementwise."""
+    cases = [(z, {}) for z in STANDARD]
+    mistakes = [
+        (lambda z: np.max(z, 0), ("np.max(z, 0) returns the LARGEST entry (along axis 0); "
+                                 "np.maximum(z, 0) compares every entry with 0.")),
+        (lambda z: (z > 0).astype(float), ("that is the derivative (0 or 1): relu returns z "
+                                          "itself where z > 0.")),
+        (lambda z: np.minimum(z, 0), "np.minimum keeps the negative part: use np.maximum."),
+        (np.abs, "negative inputs give 0, not |z|."),
+    ]
+    _check_elementwise(student_relu, "relu", act.relu, cases, mistakes,
+                       "relu(z) = np.maximum(z, 0): z where z > 0, else 0.")
+
+
+@exercise("02", "leaky_relu", points=1)
+def leaky_relu(student_leaky_relu):
+    """Check leaky_relu(z, alpha=0.01): z for z > 0, alpha * z otherwise."""
+    z = np.array([-100.0, -1.0, 0.0, 2.0])
+    cases = [(z, {}), (z, {"alpha": 0.1}), (MATRIX, {"alpha": 0.2}), (EXTREME, {"alpha": 0.3})]
+    mistakes = [
+        (lambda z, alpha=0.01: np.where(z > 0, z, 0.1 * z),
+         "the default slope is alpha = 0.01 (some notes use 0.1; Keras' layer uses 0.3)."),
+        (lambda z, alpha=0.01: np.where(z > 0, z, 0.01 * z),
+         "use the alpha you are given, not a fixed 0.01."),
+        (lambda z, alpha=0.01: np.where(z > 0, alpha * z, z),
+         "the slope alpha belongs to the NEGATIVE side: z for z > 0, alpha * z otherwise."),
+        (lambda z, alpha=0.01: np.maximum(z, 0), "that is plain relu: negative z give alpha * z."),
+    ]
+    _check_elementwise(student_leaky_relu, "leaky_relu", act.leaky_relu, cases, mistakes,
+                       "leaky_relu(z, alpha) = np.where(z > 0, z, alpha * z).")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 4: tanh from the sigmoid
+# ---------------------------------------------------------------------------
+
+@exercise("02", "tanh", points=1)
+def tanh(student_tanh):
+    """Check tanh(z) = 2 sigmoid(2z) - 1 against np.tanh, including z = +-1000."""
+    cases = [(z, {}) for z in STANDARD]
+    mistakes = [
+        (lambda z: 2 * act.sigmoid(z) - 1, ("the argument is 2z: tanh(z) = 2 sigmoid(2z) - 1 "
+                                           "(2 sigmoid(z) - 1 is tanh(z / 2)).")),
+        (lambda z: act.sigmoid(2 * z) - 1, "multiply the sigmoid by 2: 2 sigmoid(2z) - 1."),
+        (lambda z: 2 * act.sigmoid(2 * z) + 1, "subtract 1: 2 sigmoid(2z) - 1 lies in (-1, 1)."),
+        (lambda z: 2 * act.sigmoid(z / 2) - 1, "the argument is 2z, not z / 2."),
+    ]
+    _check_elementwise(student_tanh, "tanh", act.tanh, cases, mistakes,
+                       "tanh(z) = 2 * sigmoid(2 * z) - 1, with your stable sigmoid.",
+                       "an overflow warning: is the sigmoid you call the stable one from "
+                       "exercise 1?")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 5: the derivatives
+# ---------------------------------------------------------------------------
+
+@exercise("02", "sigmoid_grad", points=1)
+def sigmoid_grad(student_sigmoid_grad):
+    """Check sigmoid'(z) = s (1 - s) with s = sigmoid(z); 0.25 at z = 0."""
+    cases = [(z, {}) for z in STANDARD]
+    mistakes = [
+        (lambda z: z * (1 - z), "apply the sigmoid first: s = sigmoid(z), then s * (1 - s)."),
+        (act.sigmoid, "that is the sigmoid itself; its derivative is s * (1 - s)."),
+        (lambda z: act.sigmoid(z) * (1 + act.sigmoid(z)), "a minus sign: s * (1 - s)."),
+        (lambda z: act.sigmoid(z) ** 2, "s * (1 - s), not s * s."),
+    ]
+    _check_elementwise(student_sigmoid_grad, "sigmoid_grad", act.sigmoid_grad, cases, mistakes,
+                       "sigmoid_grad(z) = s * (1 - s) with s = sigmoid(z); it is 0.25 at z = 0.",
+                       "an overflow warning: compute s with your stable sigmoid.")
+
+
+@exercise("02", "relu_grad", points=1)
+def relu_grad(student_relu_grad):
+    """Check relu'(z): 1 for z > 0, else 0 (0 at z = 0, as libraries do)."""
+    cases = [(z, {}) for z in STANDARD]
+    mistakes = [
+        (lambda z: (z >= 0).astype(float), ("at z = 0 use 0, as libraries do (the derivative "
+                                           "is undefined there): write z > 0, not z >= 0.")),
+        (act.relu, "that is relu itself; its derivative is 1 where z > 0 and 0 elsewhere."),
+        (lambda z: np.ones_like(z), "the derivative is 0 for z < 0 (the flat part)."),
+    ]
+    _check_elementwise(student_relu_grad, "relu_grad", act.relu_grad, cases, mistakes,
+                       "relu_grad(z) = 1.0 where z > 0, else 0.0: (z > 0).astype(float).")
+
+
+@exercise("02", "leaky_relu_grad", points=1)
+def leaky_relu_grad(student_leaky_relu_grad):
+    """Check leaky_relu'(z, alpha): 1 for z > 0, alpha otherwise (alpha at z = 0)."""
+    z = np.array([-3.0, -0.5, 0.0, 0.5, 4.0])
+    cases = [(z, {}), (z, {"alpha": 0.1}), (MATRIX, {"alpha": 0.25})]
+    mistakes = [
+        (lambda z, alpha=0.01: (z > 0).astype(float),
+         "that is relu's derivative: on the negative side the slope is alpha, not 0."),
+        (lambda z, alpha=0.01: np.where(z >= 0, 1.0, alpha),
+         "at z = 0 use alpha (the left slope), as with relu: write z > 0, not z >= 0."),
+        (lambda z, alpha=0.01: np.where(z > 0, 1.0, 0.01), "use the alpha you are given."),
+        (lambda z, alpha=0.01: np.where(z > 0, z, alpha * z),
+         "that is leaky_relu itself; its derivative is 1 or alpha."),
+    ]
+    _check_elementwise(student_leaky_relu_grad, "leaky_relu_grad", act.leaky_relu_grad, cases,
+                       mistakes, "leaky_relu_grad(z, alpha) = np.where(z > 0, 1.0, alpha).")
+
+
+@exercise("02", "tanh_grad", points=1)
+def tanh_grad(student_tanh_grad):
+    """Check tanh'(z) = 1 - tanh(z)^2; 1 at z = 0."""
+    cases = [(z, {}) for z in STANDARD]
+    mistakes = [
+        (lambda z: 1 - z ** 2, "apply tanh first: t = tanh(z), then 1 - t ** 2."),
+        (lambda z: 1 - np.tanh(z), "square it: 1 - tanh(z) ** 2."),
+        (lambda z: 1 + np.tanh(z) ** 2, "a minus sign: 1 - tanh(z) ** 2."),
+        (lambda z: 4 * act.sigmoid_grad(z), ("the chain rule: tanh(z) = 2 sigmoid(2z) - 1 "
+                                            "gives 4 sigmoid'(2z), with 2z inside.")),
+    ]
+    _check_elementwise(student_tanh_grad, "tanh_grad", act.tanh_grad, cases, mistakes,
+                       "tanh_grad(z) = 1 - tanh(z) ** 2; it is 1 at z = 0.",
+                       "an overflow warning: compute tanh with your stable version.")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 6: the numerical derivative
+# ---------------------------------------------------------------------------
+
+def _centred(f, z, eps=1e-5):
+    return (f(z + eps) - f(z - eps)) / (2 * eps)
+
+
+@exercise("02", "numerical_derivative", points=1)
+def numerical_derivative(student_numerical_derivative):
+    """Check the centred difference (f(z + eps) - f(z - eps)) / (2 eps), elementwise."""
+    cube = lambda z: z ** 3
+    cube.__name__ = "z ** 3"
+    cases = [
+        (cube, np.array([-1.0, 0.5, 2.0]), {}),
+        (np.sin, MATRIX, {}),
+        (np.exp, np.array([0.0, 1.0]), {"eps": 1e-2}),
+        (act.sigmoid, np.array(0.0), {}),
+    ]
+    for f, z, kwargs in cases:
+        eps = kwargs.get("eps", 1e-5)
+        z_in = z.copy()
+        got = call(student_numerical_derivative, f, z_in, **kwargs)
+        want = _centred(f, z, eps)
+        mistakes = [
+            ((f(z + eps) - f(z)) / eps, ("use the centred difference (f(z + eps) - f(z - eps)) / "
+                                        "(2 eps): its error shrinks like eps^2, the one-sided "
+                                        "difference's only like eps.")),
+            ((f(z + eps) - f(z - eps)) / eps, "divide by 2 * eps: the two points are 2 eps apart."),
+            ((f(z + eps) - f(z - eps)) / 2 * eps, ("write / (2 * eps) with parentheses: "
+                                                  "/ 2 * eps divides by 2, then MULTIPLIES by eps.")),
+            (_centred(f, z), "use the eps you are given, not a fixed 1e-5."),
+        ]
+        hint = next((h for wrong, h in mistakes if _matches(got, wrong)),
+                    "return (f(z + eps) - f(z - eps)) / (2 * eps), one value per entry of z.")
+        inputs = {"f": getattr(f, "__name__", repr(f)), "z": z, **kwargs}
+        expect_close(got, want, what="numerical_derivative(f, z)", inputs=inputs, hint=hint,
+                     rtol=1e-6, atol=1e-9)
+        expect_true(np.array_equal(z_in, z),
+                    f"for z = {_show(z)} your numerical_derivative changed z (it became "
+                    f"{_show(z_in)})",
+                    hint="compute z + eps and z - eps as new arrays; do not write z += eps.")
+
+
+# ---------------------------------------------------------------------------
+# Exercise 7 (putting it together): how wrong is a derivative?
+# ---------------------------------------------------------------------------
+
+def _relative_error(numeric, analytic):
+    """max |a - b| / max(max |a|, max |b|, 1e-12), as nnedu.gradcheck.rel_error."""
+    scale = max(np.max(np.abs(numeric)), np.max(np.abs(analytic)), 1e-12)
+    return float(np.max(np.abs(numeric - analytic)) / scale)
+
+
+def _derivative_cases():
+    """(description, f, f_grad, z): right pairs, a kink and wrong derivatives."""
+    z = np.linspace(-4.0, 4.0, 9)
+    big = lambda z: 1e6 * act.sigmoid(z)
+    big_grad_off = lambda z: 1.01e6 * act.sigmoid_grad(z)
+    return [
+        ("sigmoid with sigmoid_grad (right)", act.sigmoid, act.sigmoid_grad, z),
+        ("tanh with 1 - tanh^2 (right)", act.tanh, act.tanh_grad, z),
+        ("sigmoid with 2 s (1 - s) (twice too big)", act.sigmoid,
+         lambda z: 2 * act.sigmoid_grad(z), z),
+        ("tanh with 1 - tanh (wrong)", act.tanh, lambda z: 1 - act.tanh(z), z),
+        ("relu at z = -1, 0, 2 (a kink at 0)", act.relu, act.relu_grad, np.array([-1.0, 0.0, 2.0])),
+        ("1e6 * sigmoid with a derivative 1 % too big", big, big_grad_off, z),
+    ]
+
+
+@exercise("02", "derivative_error", points=2)
+def derivative_error(student_derivative_error):
+    """Check derivative_error(f, f_grad, z) = rel_error(numerical_derivative(f, z), f_grad(z))."""
+    for name, f, f_grad, z in _derivative_cases():
+        numeric = _centred(f, z)
+        analytic = f_grad(z)
+        want = _relative_error(numeric, analytic)
+        got = call(student_derivative_error, f, f_grad, z.copy())
+        inputs = {"case": name}
+        if np.ndim(got) != 0:
+            raise CheckFailed(f"for case = {name!r} expected one number, got an array of shape "
+                              f"{np.shape(got)}. Hint: take the largest difference with np.max "
+                              "and divide by the largest magnitude: the result is one float.")
+        diff = np.abs(numeric - analytic)
+        mistakes = [
+            (float(np.max(diff)), ("divide by the scale max(max |numeric|, max |analytic|, "
+                                  "1e-12): an absolute difference of 1e4 is tiny next to 1e6.")),
+            (float(np.mean(diff)) / max(np.max(np.abs(numeric)), np.max(np.abs(analytic))),
+             "take the LARGEST difference (np.max), not the mean: one wrong entry is a bug."),
+        ]
+        hint = next((h for wrong, h in mistakes if _matches(got, wrong)),
+                    "numeric = numerical_derivative(f, z), analytic = f_grad(z), then "
+                    "max |numeric - analytic| / max(max |numeric|, max |analytic|, 1e-12).")
+        if want < 1e-7:   # a right derivative: only the order of magnitude is meaningful
+            expect_true(0 <= float(got) < 1e-7,
+                        f"for case = {name!r}: the derivative is right, so expected a relative "
+                        f"error below 1e-7 (about {want:.1e}), got {float(got):.3g}", hint=hint)
+        else:
+            expect_close(got, want, what="derivative_error(f, f_grad, z)", inputs=inputs,
+                         hint=hint, rtol=1e-4, atol=0.0)

@@ -1,0 +1,269 @@
+"""Tests for nnedu.checks.ch01: right answers pass, typical wrong answers fail with a named hint."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from nnedu.checks import ch01
+from nnedu.checks._core import NOT_ATTEMPTED, CheckFailed
+
+
+def fails_with(check, student, *phrases):
+    """Run a check that must fail; assert its message contains every phrase."""
+    with pytest.raises(CheckFailed) as info:
+        check(student)
+    message = str(info.value)
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} not in {message!r}"
+    return message
+
+
+# ---------------------------------------------------------------- predict
+
+def predict_right(w, b, X):
+    return (X @ w + b >= 0).astype(int)
+
+
+def test_predict_passes_the_reference_and_counts_cases():
+    result = ch01.predict(predict_right)
+    assert result["passed"] and result["points"] == 1
+    assert result["message"] == "all 5 cases passed"
+
+
+def test_predict_accepts_booleans():
+    assert ch01.predict(lambda w, b, X: X @ w + b >= 0)["passed"]
+
+
+def test_predict_without_bias_fails():
+    fails_with(ch01.predict, lambda w, b, X: (X @ w >= 0).astype(int),
+               "the AND neuron", "expected predict(w, b, X) = [0, 0, 0, 1]",
+               "did you forget the bias?")
+
+
+def test_predict_with_strict_threshold_fails():
+    fails_with(ch01.predict, lambda w, b, X: (X @ w + b > 0).astype(int),
+               "points exactly on the line", "use z >= 0, not z > 0")
+
+
+def test_predict_returning_z_fails():
+    fails_with(ch01.predict, lambda w, b, X: X @ w + b, "apply the step")
+
+
+def test_predict_not_attempted_is_reported_not_raised():
+    def blank(w, b, X):
+        raise NotImplementedError()
+
+    result = ch01.predict(blank)
+    assert not result["passed"] and result["message"] == NOT_ATTEMPTED
+
+
+# ---------------------------------------------------------------- update
+
+def update_right(w, b, x, y, learning_rate=1.0):
+    y_hat = int(x @ w + b >= 0)
+    return w + learning_rate * (y - y_hat) * x, b + learning_rate * (y - y_hat)
+
+
+def test_update_passes_the_reference():
+    result = ch01.update(update_right)
+    assert result["passed"] and result["message"] == "all 15 cases passed"
+
+
+def test_update_with_flipped_sign_fails():
+    def flipped(w, b, x, y, learning_rate=1.0):
+        y_hat = int(x @ w + b >= 0)
+        return w - learning_rate * (y - y_hat) * x, b - learning_rate * (y - y_hat)
+
+    fails_with(ch01.update, flipped, "expected the new w = [1., 1.]", "the sign is flipped")
+
+
+def test_update_without_bias_fails():
+    def no_bias(w, b, x, y, learning_rate=1.0):
+        y_hat = int(x @ w + b >= 0)
+        return w + learning_rate * (y - y_hat) * x, b
+
+    fails_with(ch01.update, no_bias, "expected the new b = 0", "forget to update the bias")
+
+
+def test_update_ignoring_learning_rate_fails():
+    def no_rate(w, b, x, y, learning_rate=1.0):
+        y_hat = int(x @ w + b >= 0)
+        return w + (y - y_hat) * x, b + (y - y_hat)
+
+    fails_with(ch01.update, no_rate, "learning_rate = 0.5", "multiply by learning_rate")
+
+
+def test_update_with_linear_output_fails():
+    def adaline(w, b, x, y, learning_rate=1.0):
+        z = x @ w + b
+        return w + learning_rate * (y - z) * x, b + learning_rate * (y - z)
+
+    fails_with(ch01.update, adaline, "not the weighted sum z")
+
+
+def test_update_in_place_fails():
+    def in_place(w, b, x, y, learning_rate=1.0):
+        y_hat = int(x @ w + b >= 0)
+        w += learning_rate * (y - y_hat) * x
+        return w, b + learning_rate * (y - y_hat)
+
+    fails_with(ch01.update, in_place, "changed the array w that was passed in",
+               "instead of updating in place")
+
+
+def test_update_returning_one_value_fails():
+    fails_with(ch01.update, lambda w, b, x, y, learning_rate=1.0: w,
+               "expected update to return a pair (w, b)", "return w, b")
+
+
+# ---------------------------------------------------------------- train
+
+def train_right(X, y, epochs=100, learning_rate=1.0):
+    w, b, errors = np.zeros(X.shape[1]), 0.0, []
+    for _ in range(epochs):
+        mistakes = 0
+        for x_i, y_i in zip(X, y):
+            y_hat = int(x_i @ w + b >= 0)
+            w = w + learning_rate * (y_i - y_hat) * x_i
+            b = b + learning_rate * (y_i - y_hat)
+            mistakes += int(y_hat != y_i)
+        errors.append(mistakes)
+        if mistakes == 0:
+            break
+    return w, b, errors
+
+
+def test_train_passes_the_reference():
+    result = ch01.train(train_right)
+    assert result["passed"] and result["points"] == 2
+    assert result["message"] == "all 15 cases passed"
+
+
+def test_train_reference_errors_are_the_ones_computed_by_hand():
+    # AND from zero weights (see tests/test_perceptron.py for the first epoch by hand):
+    # the perceptron needs 6 epochs, the last one without mistakes.
+    assert train_right(ch01.GATE_X, ch01.GATES["and"])[2] == [2, 3, 3, 2, 1, 0]
+
+
+def test_train_that_never_stops_fails():
+    def no_stop(X, y, epochs=100, learning_rate=1.0):
+        w, b, errors = np.zeros(X.shape[1]), 0.0, []
+        for _ in range(epochs):
+            mistakes = 0
+            for x_i, y_i in zip(X, y):
+                y_hat = int(x_i @ w + b >= 0)
+                w, b = w + learning_rate * (y_i - y_hat) * x_i, b + learning_rate * (y_i - y_hat)
+                mistakes += int(y_hat != y_i)
+            errors.append(mistakes)
+        return w, b, errors
+
+    fails_with(ch01.train, no_stop, "data = 'AND'", "expected errors (mistakes per epoch) = "
+               "[2, 3, 3, 2, 1, 0]", "stop after the first epoch without a mistake")
+
+
+def test_train_with_a_cumulative_counter_fails():
+    def cumulative(X, y, epochs=100, learning_rate=1.0):
+        w, b, errors, mistakes = np.zeros(X.shape[1]), 0.0, [], 0
+        for _ in range(epochs):
+            before = mistakes
+            for x_i, y_i in zip(X, y):
+                y_hat = int(x_i @ w + b >= 0)
+                w, b = w + learning_rate * (y_i - y_hat) * x_i, b + learning_rate * (y_i - y_hat)
+                mistakes += int(y_hat != y_i)
+            errors.append(mistakes)
+            if mistakes == before:
+                break
+        return w, b, errors
+
+    fails_with(ch01.train, cumulative, "set the counter to 0 at the start of every epoch")
+
+
+def test_train_from_random_weights_fails():
+    def random_start(X, y, epochs=100, learning_rate=1.0):
+        w0 = np.random.default_rng(0).normal(size=X.shape[1])
+        w, b, errors = train_right(X, y, epochs, learning_rate)
+        return w + w0, b, errors
+
+    fails_with(ch01.train, random_start, "expected the final w", "start from w = 0")
+
+
+def test_train_returning_only_weights_fails():
+    fails_with(ch01.train, lambda X, y, epochs=100, learning_rate=1.0: train_right(X, y)[0],
+               "expected train to return three things (w, b, errors)")
+
+
+# ---------------------------------------------------------------- separates
+
+def separates_right(w, b, X, y):
+    return bool(np.all((X @ w + b >= 0).astype(int) == y))
+
+
+def test_separates_passes_the_reference():
+    assert ch01.separates(separates_right)["message"] == "all 12 cases passed"
+
+
+def test_separates_with_any_fails():
+    fails_with(ch01.separates, lambda w, b, X, y: bool(np.any((X @ w + b >= 0) == y)),
+               "AND with the OR line", "expected separates(w, b, X, y) = False, got True",
+               "use all(...), not any(...)")
+
+
+def test_separates_returning_an_array_fails():
+    fails_with(ch01.separates, lambda w, b, X, y: (X @ w + b >= 0) == y,
+               "expected one True or False", "not an array with one entry per row")
+
+
+def test_separates_with_strict_threshold_fails():
+    fails_with(ch01.separates, lambda w, b, X, y: bool(np.all((X @ w + b > 0) == y)),
+               "two points on the line", "is predicted 1")
+
+
+# ---------------------------------------------------------------- find_separator
+
+def find_separator_right(X, y, values):
+    for *w, b in itertools.product(values, repeat=X.shape[1] + 1):
+        if separates_right(np.array(w), b, X, y):
+            return np.array(w), b
+    return None
+
+
+def test_find_separator_passes_the_reference():
+    result = ch01.find_separator(find_separator_right)
+    assert result["passed"] and result["points"] == 2
+
+
+def test_find_separator_finds_nothing_for_xor_but_a_line_for_and():
+    grid = np.linspace(-2, 2, 9)
+    assert find_separator_right(ch01.GATE_X, ch01.GATES["xor"], grid) is None
+    w, b = find_separator_right(ch01.GATE_X, ch01.GATES["and"], grid)
+    assert (w.tolist(), b) == ([0.5, 0.5], -1.0)   # first hit in product order, by hand
+
+
+def test_find_separator_that_returns_the_last_candidate_fails():
+    def last_tried(X, y, values):
+        for *w, b in itertools.product(values, repeat=X.shape[1] + 1):
+            pass
+        return np.array(w), b
+
+    fails_with(ch01.find_separator, last_tried, "data = AND", "rows wrong",
+               "return the first (w, b) for which separates")
+
+
+def test_find_separator_for_two_features_only_fails():
+    def two_features(X, y, values):
+        for w1, w2, b in itertools.product(values, repeat=3):
+            if separates_right(np.array([w1, w2]), b, X[:, :2], y):
+                return np.array([w1, w2]), b
+        return None
+
+    fails_with(ch01.find_separator, two_features, "majority of 3 inputs",
+               "but you returned None", "itertools.product(values, repeat=D)")
+
+
+def test_find_separator_that_always_answers_fails():
+    def never_none(X, y, values):
+        found = find_separator_right(X, y, values)
+        return found if found is not None else (np.zeros(X.shape[1]), 0.0)
+
+    fails_with(ch01.find_separator, never_none, "data = XOR", "expected None")
