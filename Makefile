@@ -39,10 +39,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 # torch is pinned here, not in pyproject (which says torch>=2.1 so that a student's own
 # torch on Colab or Kaggle is never replaced): 2.13.0 is the CPU build these machines have.
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-dev
-	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev,frameworks,browser]'
-	touch $@
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet torch==2.13.0 -e '.[dev,frameworks,browser]'
+	touch $@ $(VENV)/.installed-dev
 
 $(COMPAT)/.installed: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps --target $(COMPAT) \
