@@ -1,0 +1,133 @@
+"""Median redraw time per widget explorer (`make bench`).
+
+Run: .venv/bin/python benchmarks/bench_viz.py [--repeat N]
+
+For each explorer it changes one control N times (going through a list of
+values in turn) and times what a notebook pays per change: the observer's
+update plus rendering the PNG that the Output widget shows. The learning
+rates are all different, so no trajectory comes from the explorer's cache;
+switching between two surfaces does reuse each surface's cached background
+after the first visit (the "full draw" column is the price of a first visit). Printed beside it, measured in
+the same run:
+- "full draw": the same figure drawn from scratch (canvas.draw + PNG, CPU time),
+  what a redraw would cost without the cached background;
+- the floor from PERF.md: a plain 640x480 figure with a 100x100 contour and a
+  200-point line, drawn and encoded.
+Targets (issue 5): median under 100 ms per change; the explorers that train
+(playground, dropout, batch size) under 2 s. Explorers whose module is not
+there yet are skipped.
+"""
+
+import argparse
+import importlib
+import io
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+
+from nnedu.viz import style
+
+LEARNING_RATES = tuple(np.geomspace(1e-3, 3e-3, 25))  # all new: nothing comes from a cache
+# (explorer, keyword arguments, control changed, values it goes through in turn, target s)
+CASES = [
+    ("lr_explorer", {}, "learning_rate", LEARNING_RATES, 0.1),
+    ("lr_explorer", {"optimizers": ("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
+                                    "adam"), "steps": 500}, "learning_rate", LEARNING_RATES, 0.1),
+    ("lr_explorer", {}, "surface", ("bowl", "ravine"), 0.1),
+    ("activation_explorer", {}, "layers", (10, 20), 0.1),
+    ("activation_explorer", {}, "function", ("tanh", "gelu"), 0.1),
+    ("softmax_explorer", {}, "z0", (1.0, 2.0), 0.1),
+    ("perceptron_explorer", {}, "step", (3, 9), 0.1),
+    ("perceptron_explorer", {}, "gate", ("or", "nand"), 0.1),
+    ("graph_explorer", {}, "a", (1.0, 2.0), 0.1),
+    ("graph_explorer", {"expression": "neuron"}, "w1", (1.0, 2.0), 0.1),
+    ("conv_explorer", {}, "step", (5, 30), 0.1),
+    ("conv_explorer", {}, "stride", (1, 2), 0.1),
+    ("init_explorer", {}, "depth", (5, 10), 0.1),
+    ("playground", {}, "units", (4, 8), 2.0),
+    ("dropout_explorer", {}, "rate", (0.2, 0.5), 2.0),
+    ("batch_size_explorer", {}, "epochs", (3, 4), 2.0),
+]
+TRAINING = {"playground", "dropout_explorer", "batch_size_explorer"}
+
+
+def find(name):
+    """The explorer function ``name`` from nnedu.viz, or None when its module is absent."""
+    viz = importlib.import_module("nnedu.viz")
+    try:
+        return getattr(viz, name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def time_changes(explorer, control, values, repeat):
+    """Median wall and CPU seconds of (set control value + render PNG) over ``repeat`` changes.
+
+    The CPU time (this process only) is the steadier figure on a shared machine.
+    """
+    wall, cpu = [], []
+    for i in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        explorer.controls[control].value = values[i % len(values)]
+        explorer.render_png()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def time_full_draw(figure, repeat):
+    """Median CPU seconds to draw ``figure`` from scratch and encode it as PNG."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        figure.canvas.draw()
+        figure.savefig(io.BytesIO(), format="png", pil_kwargs={"compress_level": 1})
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def floor_time(repeat):
+    """PERF.md's reference figure: 640x480, a 100x100 contour and a 200-point line."""
+    fig, ax = style.new_figure(figsize=(6.4, 4.8))
+    fig.set_layout_engine(None)
+    x = np.linspace(-2, 2, 100)
+    xx, yy = np.meshgrid(x, x)
+    ax.contourf(xx, yy, xx**2 + yy**2)
+    ax.plot(np.linspace(-2, 2, 200), np.zeros(200))
+    return time_full_draw(fig, repeat)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20, help="changes per explorer")
+    args = parser.parse_args()
+    floor = floor_time(args.repeat)
+    print(f"floor (PERF.md figure, full draw + PNG, CPU): {1000 * floor:.0f} ms "
+          f"(PERF.md: ~55 ms on a quiet machine)")
+    print("medians per change; the verdict uses the CPU time (steady on a shared machine)")
+    print(f"{'explorer':<22}{'control':<16}{'wall':>8}{'CPU':>8}{'full draw':>11}"
+          f"{'target':>9}  verdict")
+    misses = 0
+    for name, kwargs, control, values, target in CASES:
+        make = find(name)
+        if make is None:
+            print(f"{name:<22}{control:<16}  skipped (module not present)")
+            continue
+        repeat = 3 if name in TRAINING else args.repeat
+        explorer = make(**kwargs)
+        wall, cpu = time_changes(explorer, control, values, repeat)
+        full = time_full_draw(explorer.figure, min(repeat, 5))
+        ok = cpu < target
+        misses += not ok
+        print(f"{name:<22}{control:<16}{1000 * wall:>6.0f}ms{1000 * cpu:>6.0f}ms"
+              f"{1000 * full:>9.0f}ms{1000 * target:>7.0f}ms  {'ok' if ok else 'SLOW'}")
+    print(f"{misses} case(s) over target" if misses else "every case within its target")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""The learning-rate explorer: optimizers walking down a loss surface (chapter 07).
+
+Left: the contour plot of a surface of two weights with one trajectory per
+optimizer. Right: the loss after every step (log scale, distance to the best
+value). A trajectory that leaves the picture by far or turns into inf/nan is
+stopped, drawn up to that point and labelled "diverged at step k".
+"""
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import LogLocator, NullLocator
+
+from nnedu import optimizers, surfaces
+from nnedu.viz import style
+from nnedu.viz._base import Explorer, dropdown, float_slider, int_slider, log_slider
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+COLORS = {"sgd": style.BLUE, "momentum": style.ORANGE, "nesterov": style.GREEN,
+          "adagrad": style.VERMILLION, "rmsprop": style.PURPLE, "adam": style.BLACK}
+NAMES = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
+         "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
+GRID_POINTS = 120  # the contour grid is GRID_POINTS x GRID_POINTS, computed once per surface
+ESCAPE = 3.0       # a point farther than 3 box-widths from the box has diverged
+
+
+def make_optimizer(name, learning_rate, momentum=0.9):
+    """The nnedu optimizer called ``name`` (see OPTIMIZERS), Keras defaults otherwise."""
+    if name == "sgd":
+        return optimizers.SGD(learning_rate=learning_rate)
+    if name in ("momentum", "nesterov"):
+        return optimizers.SGD(learning_rate=learning_rate, momentum=momentum,
+                              nesterov=name == "nesterov")
+    classes = {"adagrad": optimizers.Adagrad, "rmsprop": optimizers.RMSprop,
+               "adam": optimizers.Adam}
+    return classes[name](learning_rate=learning_rate)
+
+
+def trajectory(surface, optimizer, start, steps):
+    """Run ``steps`` optimizer steps on ``surface`` from ``start``.
+
+    Returns (points, diverged_at): points (k + 1, 2), the start and every point
+    reached; diverged_at is the step (1-based) at which w became inf/nan or left
+    the escape box, else None. Never warns: overflow is expected here.
+    """
+    xmin, xmax, ymin, ymax = surface.box
+    span = max(xmax - xmin, ymax - ymin)
+    x_low, x_high = xmin - ESCAPE * span, xmax + ESCAPE * span
+    y_low, y_high = ymin - ESCAPE * span, ymax + ESCAPE * span
+    w = np.array(start, dtype=float)
+    points = [w.copy()]
+    with np.errstate(all="ignore"):
+        for k in range(1, steps + 1):
+            optimizer.step([w], [surface.grad_xy(w[0], w[1])])
+            x, y = float(w[0]), float(w[1])  # NaN fails every comparison below
+            if not (x_low < x < x_high and y_low < y < y_high):
+                return np.array(points), k
+            points.append(w.copy())
+    return np.array(points), None
+
+
+_TRAJECTORIES = {}  # (surface, optimizer, lr, momentum, start, steps) -> (points, diverged)
+
+
+def cached_trajectory(surface, name, learning_rate, momentum, start, steps):
+    """``trajectory`` for a fresh optimizer, remembered (the last 256 settings)."""
+    key = (surface.name, name, learning_rate, momentum, tuple(start), steps)
+    if key not in _TRAJECTORIES:
+        if len(_TRAJECTORIES) >= 256:
+            _TRAJECTORIES.pop(next(iter(_TRAJECTORIES)))  # forget the oldest
+        optimizer = make_optimizer(name, learning_rate, momentum)
+        _TRAJECTORIES[key] = trajectory(surface, optimizer, start, steps)
+    return _TRAJECTORIES[key]
+
+
+class LearningRateExplorer(Explorer):
+    """Controls: surface, optimizers, learning_rate, momentum, steps, x0, y0."""
+
+    def __init__(self, surface="rosenbrock", optimizers=("sgd", "momentum", "adam"),
+                 learning_rate=1e-3, momentum=0.9, steps=100):
+        surf = surfaces.get(surface)
+        optimizers = (optimizers,) if isinstance(optimizers, str) else tuple(optimizers)
+        for name in optimizers:
+            if name not in OPTIMIZERS:
+                raise ValueError(f"unknown optimizer {name!r}; choose from {OPTIMIZERS}")
+        if not 1e-4 <= learning_rate <= 10:
+            raise ValueError(f"learning_rate must be in [1e-4, 10], but got {learning_rate}")
+        controls = {
+            "surface": dropdown(list(surfaces.SURFACES), surf.name, "surface"),
+            "optimizers": widgets.SelectMultiple(
+                options=[(NAMES[n], n) for n in OPTIMIZERS], value=optimizers,
+                description="optimizers", rows=6),
+            "learning_rate": log_slider(learning_rate, 1e-4, 10, "learning rate"),
+            "momentum": float_slider(momentum, 0.0, 0.99, 0.01, "momentum"),
+            "steps": int_slider(steps, 1, 500, "steps"),
+            "x0": float_slider(surf.start[0], surf.box[0], surf.box[1], 0.05, "start x"),
+            "y0": float_slider(surf.start[1], surf.box[2], surf.box[3], 0.05, "start y"),
+        }
+        self._build_figure()
+        self._surface_name = None
+        rows = [["surface", "learning_rate", "momentum"], ["steps", "x0", "y0"], ["optimizers"]]
+        super().__init__(controls, self.figure, rows=rows)
+
+    def _build_figure(self):
+        fig, (ax, ax_loss) = style.new_figure(1, 2, figsize=(9.6, 4.0),
+                                              gridspec_kw={"width_ratios": [1.15, 1]})
+        self.figure, self.ax, self.ax_loss = fig, ax, ax_loss
+        self._contours = {}
+        self.paths, self.ends, self.curves, self.notes = {}, {}, {}, {}
+        for name in OPTIMIZERS:
+            c = COLORS[name]
+            (self.paths[name],) = ax.plot([], [], "-o", color=c, ms=2.5, lw=1.5, zorder=3)
+            (self.ends[name],) = ax.plot([], [], "X", color=c, ms=9, mec="white", zorder=4)
+            (self.curves[name],) = ax_loss.plot([], [], "-", color=c, lw=1.6, label=NAMES[name])
+            self.notes[name] = ax.text(0, 0, "", color=c, fontsize=style.TEXT_SIZE, zorder=6,
+                                       ha="center", va="bottom",
+                                       bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+        (self.minima,) = ax.plot([], [], "*", color=style.YELLOW, ms=14, mec="black", zorder=5)
+        (self.start_mark,) = ax.plot([], [], "o", color="white", mec="black", ms=7, zorder=5)
+        ax_loss.set_yscale("log")
+        ax_loss.yaxis.set_major_locator(LogLocator(numticks=6))
+        ax_loss.yaxis.set_minor_locator(NullLocator())  # fewer tick labels: faster redraws
+        for name in OPTIMIZERS:
+            self.animate(self.paths[name], self.ends[name], self.curves[name], self.notes[name])
+        self.animate(self.start_mark)
+        style.apply(ax, xlabel="weight x", ylabel="weight y", grid=False)
+        style.apply(ax_loss, title="Loss per step (gap to the minimum)", xlabel="step",
+                    ylabel="f(w) - f(w*)")
+
+    def _set_surface(self, surf):
+        """Draw the contours of a new surface (cached grid; only on a surface change)."""
+        for contour in self._contours.values():
+            contour.set_visible(False)
+        if surf.name not in self._contours:  # made once per surface, then shown or hidden
+            xx, yy, zz, levels = _grid(surf.name)
+            self._contours[surf.name] = self.ax.contourf(xx, yy, zz, levels=levels,
+                                                         cmap="Greys", alpha=0.5, zorder=1)
+        self._contours[surf.name].set_visible(True)
+        self.ax.set_xlim(surf.box[0], surf.box[1])
+        self.ax.set_ylim(surf.box[2], surf.box[3])
+        self.ax.set_title(f"{surf.name}: f = {surf.formula}", fontsize=style.TITLE_SIZE)
+        minima = np.array(surf.minima, dtype=float)
+        self.minima.set_data(minima[:, 0], minima[:, 1])
+        self._surface_name = surf.name
+
+    def _on_change(self, change):
+        """A new surface also moves the start sliders to its box and start point."""
+        if change["owner"] is self.controls["surface"]:
+            surf = surfaces.get(change["new"])
+            with self.hold():
+                for key, (lo, hi), start in (("x0", surf.box[:2], surf.start[0]),
+                                             ("y0", surf.box[2:], surf.start[1])):
+                    s = self.controls[key]
+                    s.min, s.max = min(s.min, lo), max(s.max, hi)  # never min > max
+                    s.value, s.min, s.max = start, lo, hi
+                self._pending = True
+            return
+        self.redraw()
+
+    def background_key(self):
+        """Contours, axis limits and legend depend only on these three controls."""
+        v = self.values()
+        return v["surface"], v["steps"], tuple(v["optimizers"])
+
+    def update(self):
+        v = self.values()
+        surf = surfaces.get(v["surface"])
+        if surf.name != self._surface_name:
+            self._set_surface(surf)
+        start = (v["x0"], v["y0"])
+        self.start_mark.set_data([start[0]], [start[1]])
+        parts = []
+        for name in OPTIMIZERS:
+            shown = name in v["optimizers"]
+            for artist in (self.paths[name], self.ends[name], self.curves[name], self.notes[name]):
+                artist.set_visible(shown)
+            if shown:
+                parts.append(self._run(name, surf, start, v))
+        self._set_loss_axes(surf, v)
+        return "; ".join(parts) if parts else "no optimizer selected"
+
+    def _run(self, name, surf, start, v):
+        """Compute one trajectory, update its artists; return its part of the readout."""
+        points, diverged = cached_trajectory(surf, name, v["learning_rate"], v["momentum"],
+                                             start, v["steps"])
+        gaps = np.maximum(surf.f(points.T) - surf.minimum_value(), 1e-16)
+        self.paths[name].set_data(points[:, 0], points[:, 1])
+        self.ends[name].set_data(points[-1:, 0], points[-1:, 1])
+        self.ends[name].set_marker("X" if diverged else "o")
+        self.curves[name].set_data(np.arange(len(gaps)), gaps)
+        note = self.notes[name]
+        note.set_text(f"{NAMES[name]}: diverged at step {diverged}" if diverged else "")
+        xmin, xmax, ymin, ymax = surf.box
+        note.set_position((np.clip(points[-1, 0], xmin + 0.25 * (xmax - xmin),
+                                   xmax - 0.25 * (xmax - xmin)),
+                           np.clip(points[-1, 1], ymin, ymax - 0.1 * (ymax - ymin))))
+        return _summary(name, v["learning_rate"], surf, points, diverged)
+
+    def _set_loss_axes(self, surf, v):
+        """Limits from the surface (fixed, so the background can be cached) and the legend."""
+        top = float(_grid(surf.name)[2].max() - surf.minimum_value())
+        self.ax_loss.set_xlim(0, max(v["steps"], 1))
+        self.ax_loss.set_ylim(1e-12, 10 * top)
+        shown = [self.curves[n] for n in OPTIMIZERS if n in v["optimizers"]]
+        legend = self.ax_loss.get_legend()
+        if legend is not None:
+            legend.remove()
+        if shown:
+            self.ax_loss.legend(handles=shown, labels=[NAMES[n] for n in OPTIMIZERS
+                                                       if n in v["optimizers"]],
+                                loc="lower left")
+
+
+def _summary(name, learning_rate, surf, points, diverged):
+    """One optimizer's part of the readout."""
+    head = f"{NAMES[name]}, lr={learning_rate:.3g}"
+    if diverged is not None:
+        return f"{head}: diverged at step {diverged}"
+    return f"{head}: loss {surf.f(points[-1]):.4g} after {len(points) - 1} steps"
+
+
+_GRIDS = {}
+
+
+def _grid(name):
+    """The contour grid of a surface (computed once, then cached): xx, yy, zz, levels."""
+    if name not in _GRIDS:
+        surf = surfaces.get(name)
+        xmin, xmax, ymin, ymax = surf.box
+        xx, yy = np.meshgrid(np.linspace(xmin, xmax, GRID_POINTS),
+                             np.linspace(ymin, ymax, GRID_POINTS))
+        zz = surf.f(np.stack([xx, yy]))
+        low, gap = zz.min(), zz.max() - zz.min()
+        levels = low + np.concatenate([[0.0], np.geomspace(gap * 1e-4, gap, 16)])
+        _GRIDS[name] = (xx, yy, zz, levels)
+    return _GRIDS[name]
+
+
+def lr_explorer(surface="rosenbrock", optimizers=("sgd", "momentum", "adam"),
+                learning_rate=1e-3, momentum=0.9, steps=100):
+    """Watch optimizers walk down a loss surface; change the learning rate and see.
+
+    surface: "bowl", "ravine", "rosenbrock", "saddle" or "two_minima";
+    optimizers: any of "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam";
+    learning_rate in [1e-4, 10] (log slider); momentum for "momentum"/"nesterov";
+    steps: 1 to 500. Returns a LearningRateExplorer (it displays itself).
+
+    Example::
+
+        ex = lr_explorer("ravine", optimizers=("sgd", "adam"), learning_rate=0.05)
+        ex.readout   # 'SGD, lr=0.05: loss ... after 100 steps; Adam, lr=0.05: ...'
+    """
+    return LearningRateExplorer(surface, optimizers, learning_rate, momentum, steps)

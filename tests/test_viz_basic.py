@@ -1,0 +1,277 @@
+"""The widget explorers, driven headless (Agg) without a browser.
+
+Every explorer is built, every control is moved to its extremes and back,
+and we check that the picture's pixels and the readout change, that going
+back restores both, and that no warning or exception escapes (warnings are
+errors in this module). Runs with ipywidgets 8 and 7.7.1 (make test-compat).
+"""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import ipywidgets as widgets
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from nnedu import viz
+from nnedu.graph import Value
+from nnedu.viz import style
+from nnedu.viz._base import Explorer
+
+pytestmark = [
+    pytest.mark.filterwarnings("error"),
+    # ipywidgets 7.7.1 (Colab's) with a current ipykernel: a warning about ipykernel's
+    # own API, raised whenever any widget is created; not ours to fix.
+    pytest.mark.filterwarnings("ignore:The `ipykernel.comm.Comm` class has been deprecated"),
+]
+
+# Explorer factories set up so that every control matters in the starting state
+# (e.g. the alpha slider only changes leaky_relu and elu).
+EXPLORERS = {
+    "lr": lambda: viz.lr_explorer("ravine", ("sgd", "momentum", "adam"), learning_rate=0.05,
+                                  steps=50),
+    "activation": lambda: viz.activation_explorer("leaky_relu", alpha=0.5, layers=10),
+    "softmax": lambda: viz.softmax_explorer((2.0, 1.0, 0.1), true_class=0),
+    "perceptron": lambda: viz.perceptron_explorer("and"),
+    "graph": lambda: viz.graph_explorer("3(a+b)c"),
+    "graph_neuron": lambda: viz.graph_explorer("neuron"),
+    "conv": lambda: viz.conv_explorer("digit 3", kernel="custom", stride=1, padding=1),
+}
+TEXT_VALUES = {"custom": ["0 0 0; 0 2 0; 0 0 0", "1 1 1; 0 0 0; -1 -1 -1"]}
+
+
+def extremes(name, control):
+    """The values a control is moved to: its ends, or every option."""
+    if isinstance(control, widgets.SelectMultiple):
+        values = [v for _, v in control.options] if isinstance(control.options[0], tuple) \
+            else list(control.options)
+        return [tuple(values), (values[0],), (values[-1],)]
+    if hasattr(control, "options"):
+        return [v for _, v in control.options] if isinstance(control.options[0], tuple) \
+            else list(control.options)
+    if isinstance(control, widgets.Text):
+        return TEXT_VALUES[name]
+    if isinstance(control, widgets.Checkbox):
+        return [not control.value]
+    if isinstance(control, widgets.FloatLogSlider):
+        return [control.base ** control.min, control.base ** control.max]
+    return [control.min, control.max]
+
+
+@pytest.mark.parametrize("key", list(EXPLORERS))
+def test_every_control_changes_picture_and_readout(key):
+    ex = EXPLORERS[key]()
+    assert isinstance(ex, Explorer)
+    assert ex.readout and ex.readout == ex.readout_text
+    start_pixels = ex.render_rgba()
+    for name, control in ex.controls.items():
+        start_value, start_readout = control.value, ex.readout
+        pixels_changed = readout_changed = False
+        for value in extremes(name, control):
+            control.value = value
+            pixels = ex.render_rgba()
+            pixels_changed |= bool(np.any(pixels != start_pixels))
+            readout_changed |= ex.readout != start_readout
+        control.value = start_value
+        assert pixels_changed, f"{key}: moving {name!r} left the picture unchanged"
+        assert readout_changed, f"{key}: moving {name!r} left the readout unchanged"
+        assert ex.readout == start_readout, f"{key}: {name!r} back did not restore the readout"
+        back = ex.render_rgba()
+        assert np.mean(back != start_pixels) < 1e-3, f"{key}: {name!r} back changed the picture"
+        start_pixels = back
+
+
+@pytest.mark.parametrize("key", list(EXPLORERS))
+def test_explorer_parts(key):
+    ex = EXPLORERS[key]()
+    assert isinstance(ex.figure, matplotlib.figure.Figure)
+    assert isinstance(ex.widget, widgets.VBox)
+    assert ex.output in ex.widget.children and ex.readout_widget in ex.widget.children
+    assert ex.readout in _unescape(ex.readout_widget.value)
+    height, _ = ex.render_rgba().shape[:2]
+    assert ex.output.layout.height == f"{height + 10}px"  # fixed: the page does not jump
+    png = ex.render_png()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    bundle = ex._repr_mimebundle_()
+    if bundle is not None:  # ipywidgets 8; 7.x displays through _ipython_display_
+        assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def _unescape(text):
+    import html
+
+    return html.unescape(text)
+
+
+def test_figures_are_not_known_to_pyplot():
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    EXPLORERS["lr"]()
+    viz.draw_graph(Value(1.0) * 2)
+    assert set(plt.get_fignums()) == before
+
+
+def test_fast_path_draws_the_same_picture_as_a_full_draw():
+    ex = viz.lr_explorer("rosenbrock", ("sgd", "adam"), learning_rate=0.02)
+    ex.controls["x0"].value = 0.5
+    fast = ex.render_rgba()
+    ex.figure.canvas.draw()  # what anyone else drawing the figure sees
+    full = np.asarray(ex.figure.canvas.buffer_rgba())
+    assert np.mean(fast != full) < 1e-3
+
+
+def test_hold_redraws_once():
+    ex = viz.softmax_explorer()
+    count = ex.redraw_count
+    with ex.hold():
+        ex.controls["z0"].value = -1.0
+        ex.controls["z1"].value = 3.0
+    assert ex.redraw_count == count + 1
+    assert "z = [-1.00, 3.00, 0.10]" in ex.readout
+
+
+# --------------------------------------------------------------- values in readouts
+
+
+def test_softmax_readout_values():
+    # e^2, e^1, e^0.1 = 7.389, 2.718, 1.105; sum 11.212 -> p = 0.659, 0.242, 0.099
+    ex = viz.softmax_explorer((2.0, 1.0, 0.1), true_class=0)
+    assert "p = [0.659, 0.242, 0.099]" in ex.readout
+    assert "cross-entropy 0.4170" in ex.readout  # -ln 0.659 = 0.417
+    assert "gradient p - y = [-0.341, +0.242, +0.099]" in ex.readout
+    ex.controls["true_class"].value = 2
+    assert "cross-entropy 2.3170" in ex.readout  # -ln 0.0986 = 2.317
+
+
+def test_graph_explorer_worked_example():
+    # COURSE.md chapter 05: a=2, b=4, c=8 -> F = 144, dF/da = dF/db = 3c = 24, dF/dc = 18
+    ex = viz.graph_explorer()
+    assert ex.readout == "F = 144; dF/da=24, dF/db=24, dF/dc=18"
+    ex.controls["c"].value = 1.0  # dF/da = 3c = 3, dF/dc = 3(a + b) = 18, F = 18
+    assert ex.readout == "F = 18; dF/da=3, dF/db=3, dF/dc=18"
+
+
+def test_graph_explorer_neuron():
+    # n = 0.5 * 1 + 0.25 * (-2) + 0.5 = 0.5, o = tanh(0.5) = 0.462117,
+    # do/dn = 1 - o^2 = 0.78645; do/dx1 = w1 * 0.78645, do/dw2 = x2 * 0.78645, ...
+    ex = viz.graph_explorer("neuron")
+    assert ex.readout == ("o = 0.462117; do/dx1=0.3932, do/dx2=0.1966, do/dw1=0.7864, "
+                          "do/dw2=-1.573, do/db=0.7864")
+
+
+def test_lr_explorer_divergence_is_labelled_not_raised():
+    # SGD on x^2 + y^2 with lr 1.5: w <- w - 1.5 * 2w = -2w, so |x| = 4 * 2^k from x0 = -4.
+    # The escape box is 3 box-widths (30) beyond the box [-5, 5]: |x| = 64 > 35 at step 4.
+    ex = viz.lr_explorer("bowl", ("sgd",), learning_rate=1.5)
+    assert ex.readout == "SGD, lr=1.5: diverged at step 4"
+    assert ex.notes["sgd"].get_text() == "SGD: diverged at step 4"
+    ex.controls["learning_rate"].value = 0.5  # w - 0.5 * 2w = 0: the minimum in one step
+    assert ex.readout == "SGD, lr=0.5: loss 0 after 100 steps"
+    assert ex.notes["sgd"].get_text() == ""
+
+
+def test_lr_explorer_survives_every_surface_at_the_largest_learning_rate():
+    ex = viz.lr_explorer(optimizers=("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
+                                     "adam"), learning_rate=10.0, steps=200)
+    for surface in ("bowl", "ravine", "rosenbrock", "saddle", "two_minima"):
+        ex.controls["surface"].value = surface
+        assert ex.readout.count("SGD, lr=10: diverged at step") == 1
+        assert ex.controls["x0"].value == viz.lr.surfaces.get(surface).start[0]
+    assert "no optimizer selected" not in ex.readout
+    ex.controls["optimizers"].value = ()
+    assert ex.readout == "no optimizer selected"
+
+
+def test_lr_explorer_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="unknown optimizer 'adamw'"):
+        viz.lr_explorer(optimizers=("adamw",))
+    with pytest.raises(ValueError, match="learning_rate must be in"):
+        viz.lr_explorer(learning_rate=100.0)
+    with pytest.raises(ValueError, match="surface"):
+        viz.lr_explorer(surface="mountain")
+
+
+def test_activation_readout_sigmoid_best_case():
+    ex = viz.activation_explorer("sigmoid", layers=10)
+    # sigmoid'(0) = 0.25 is the largest slope: 0.25^10 = 9.54e-07
+    assert ex.readout.startswith("sigmoid: max |f'(z)| = 0.25; after 10 layers")
+    assert "at most 9.54e-07" in ex.readout
+    assert ex.controls["alpha"].disabled
+    ex.controls["function"].value = "relu"  # relu'(z) = 1 for z > 0: the gradient survives
+    assert "at most 1 (chain from a_0 = 1: 1)" in ex.readout
+
+
+def test_perceptron_steps_through_history():
+    ex = viz.perceptron_explorer("and", learning_rate=1.0, seed=None)  # zero start weights
+    step = ex.controls["step"]
+    assert step.max == len(ex.model.weights_history_) - 1 == ex.play.max
+    step.value = 1  # sample (0, 0), label 0: 0 >= 0 fires 1, a mistake: w -= x, b -= 1
+    assert ex.readout.startswith("AND, lr=1, perceptron rule: step 1 (epoch 1): w=[0, 0], "
+                                 "b=-1, mistakes this epoch: 1; converged")
+    step.value = step.max
+    assert "mistakes this epoch: 0; converged" in ex.readout
+    ex.controls["gate"].value = "xor"
+    assert step.max == 4 * 20  # 20 epochs, none without a mistake
+    assert "not converged" in ex.info.get_text()
+
+
+def test_conv_explorer_arithmetic_and_bad_custom_kernel():
+    ex = viz.conv_explorer("square", kernel="identity", stride=1, padding=1)
+    assert "output 8x8 = floor((8 + 2*1 - 3)/1) + 1 = 8" in ex.readout
+    ex.controls["stride"].value = 2  # floor(7 / 2) + 1 = 4
+    assert "output 4x4 = floor((8 + 2*1 - 3)/2) + 1 = 4" in ex.readout
+    assert ex.controls["step"].max == 15
+    ex.controls["step"].value = 5  # row 1, column 1: window rows 1..3 of the padded image
+    # identity kernel: y = the input pixel at the window centre, image[2, 2] of the square = 1
+    assert ex.readout.endswith("window 5 at (1, 1): y = 1")
+    ex.controls["kernel"].value = "custom"
+    ex.controls["custom"].value = "1 2 3"
+    assert "custom kernel: expected 3 rows of 3 numbers" in ex.readout
+
+
+# --------------------------------------------------------------------- draw_graph
+
+
+def test_draw_graph_layout_points_right():
+    from nnedu.graph import topological_order
+    from nnedu.viz.graph import _layout
+
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    out = (a * b + a).tanh()
+    out.backward()
+    fig = viz.draw_graph(out)
+    positions = _layout(out)
+    nodes = topological_order(out)
+    assert positions[id(out)][0] == max(c for c, _ in positions.values())
+    for node in nodes:
+        for parent in node._prev:
+            assert positions[id(parent)][0] < positions[id(node)][0]
+    texts = [t.get_text() for t in fig.axes[0].texts if t.get_text()]  # not the arrows
+    assert f"a\ndata 2\ngrad {a.grad:.4g}" in texts
+    assert len(texts) == len(nodes) + sum(1 for n in nodes if n._op)  # boxes + op circles
+
+
+def test_draw_graph_rejects_non_values():
+    with pytest.raises(TypeError, match="expects a nnedu.graph.Value"):
+        viz.draw_graph(3.0)
+
+
+# ----------------------------------------------------------------- package and style
+
+
+def test_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent_explorer'"):
+        viz.nonexistent_explorer  # noqa: B018
+
+
+def test_style_palette_and_figure():
+    assert len(set(style.COLORS)) == 8 and style.color(8) == style.color(0)
+    fig, axes = style.new_figure(1, 2)
+    assert axes.shape == (2,) and fig.canvas is not None
+    ax = style.apply(axes[0], title="t", xlabel="x", ylabel="y")
+    assert ax.get_title() == "t" and not ax.spines["top"].get_visible()
