@@ -42,6 +42,10 @@ def sigmoid(z):
 
     Stable form: e^-|z| never overflows, and
     s(z) = 1 / (1 + e^-|z|) for z >= 0,  s(z) = e^-|z| / (1 + e^-|z|) for z < 0.
+    z: any shape -> same shape.
+
+    >>> sigmoid([-1000.0, 0.0, 2.0]).round(4)
+    array([0.    , 0.5   , 0.8808])
     """
     z = as_float_array(z, "z")
     e = np.exp(-np.abs(z))  # in (0, 1]: no overflow
@@ -49,18 +53,31 @@ def sigmoid(z):
 
 
 def sigmoid_grad(z):
-    """Derivative of the sigmoid: s'(z) = s(z) (1 - s(z)); its maximum is 0.25 at z = 0."""
+    """Derivative of the sigmoid: s'(z) = s(z) (1 - s(z)); its maximum is 0.25 at z = 0.
+
+    z: any shape -> same shape.
+
+    >>> sigmoid_grad([0.0, 5.0]).round(4)
+    array([0.25  , 0.0066])
+    """
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
 def tanh(z):
-    """Hyperbolic tangent, range (-1, 1); tanh(z) = 2 sigmoid(2z) - 1."""
+    """Hyperbolic tangent, range (-1, 1); tanh(z) = 2 sigmoid(2z) - 1.
+
+    tanh(z) = (e^z - e^-z) / (e^z + e^-z). z: any shape -> same shape.
+    """
     return np.tanh(as_float_array(z, "z"))
 
 
 def tanh_grad(z):
-    """Derivative of tanh: 1 - tanh(z)^2; its maximum is 1 at z = 0."""
+    """Derivative of tanh: 1 - tanh(z)^2; its maximum is 1 at z = 0. z: any shape -> same shape.
+
+    >>> tanh_grad([0.0, 1000.0])
+    array([1., 0.])
+    """
     t = tanh(z)
     return 1.0 - t * t
 
@@ -68,12 +85,22 @@ def tanh_grad(z):
 # ------------------------------------------------------------- the ReLU family
 
 def relu(z):
-    """Rectified linear unit: max(0, z)."""
+    """Rectified linear unit: max(0, z). z: any shape -> same shape.
+
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
     return np.maximum(as_float_array(z, "z"), 0.0)
 
 
 def relu_grad(z):
-    """Derivative of ReLU: 1 for z > 0, else 0 (at z = 0 we use 0, as libraries do)."""
+    """Derivative of ReLU: 1 for z > 0, else 0 (at z = 0 we use 0, as libraries do).
+
+    z: any shape -> same shape.
+
+    >>> relu_grad([-2.0, 0.0, 3.0])
+    array([0., 0., 1.])
+    """
     return (as_float_array(z, "z") > 0).astype(np.float64)
 
 
@@ -82,25 +109,35 @@ def leaky_relu(z, alpha=0.01):
 
     alpha = 0.01 is the classic slope (Maas et al., 2013). Keras chose other
     defaults: 0.2 in ``keras.activations.leaky_relu``, 0.3 in the LeakyReLU layer.
+    z: any shape -> same shape.
+
+    >>> leaky_relu([-2.0, 3.0])
+    array([-0.02,  3.  ])
     """
     z = as_float_array(z, "z")
     return np.where(z > 0, z, alpha * z)
 
 
 def leaky_relu_grad(z, alpha=0.01):
-    """Derivative of leaky ReLU: 1 for z > 0, alpha otherwise."""
+    """Derivative of leaky ReLU: 1 for z > 0, alpha otherwise. z: any shape -> same shape."""
     z = as_float_array(z, "z")
     return np.where(z > 0, 1.0, alpha)
 
 
 def elu(z, alpha=1.0):
-    """Exponential linear unit: z for z > 0, alpha * (e^z - 1) for z <= 0."""
+    """Exponential linear unit: z for z > 0, alpha * (e^z - 1) for z <= 0.
+
+    Tends to -alpha for very negative z. z: any shape -> same shape.
+
+    >>> elu([-1000.0, 2.0])
+    array([-1.,  2.])
+    """
     z = as_float_array(z, "z")
     return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
 
 
 def elu_grad(z, alpha=1.0):
-    """Derivative of ELU: 1 for z > 0, alpha * e^z for z <= 0."""
+    """Derivative of ELU: 1 for z > 0, alpha * e^z for z <= 0. z: any shape -> same shape."""
     z = as_float_array(z, "z")
     return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
 
@@ -109,13 +146,19 @@ def selu(z):
     """Scaled ELU: scale * elu(z, alpha) with alpha ~ 1.67326 and scale ~ 1.05070.
 
     The constants are chosen so that activations keep mean 0 and variance 1
-    through many layers (with lecun_normal weights).
+    through many layers (with lecun_normal weights). z: any shape -> same shape.
+
+    >>> selu([1.0, -1000.0]).round(4)
+    array([ 1.0507, -1.7581])
     """
     return SELU_SCALE * elu(z, alpha=SELU_ALPHA)
 
 
 def selu_grad(z):
-    """Derivative of SELU: scale for z > 0, scale * alpha * e^z for z <= 0."""
+    """Derivative of SELU: scale for z > 0, scale * alpha * e^z for z <= 0.
+
+    z: any shape -> same shape.
+    """
     return SELU_SCALE * elu_grad(z, alpha=SELU_ALPHA)
 
 
@@ -133,26 +176,37 @@ def gelu(z):
     """Gaussian error linear unit, exact form: z * Phi(z) = z (1 + erf(z / sqrt 2)) / 2.
 
     This is Keras' default (``approximate=False``); the tanh approximation is not used.
+    Phi is the standard normal CDF. z: any shape -> same shape.
+
+    >>> gelu([-1.0, 0.0, 1.0]).round(4)
+    array([-0.1587,  0.    ,  0.8413])
     """
     z = as_float_array(z, "z")
     return z * _normal_cdf(z)
 
 
 def gelu_grad(z):
-    """Derivative of GELU: Phi(z) + z * phi(z), with phi(z) = e^(-z^2/2) / sqrt(2 pi)."""
+    """Derivative of GELU: Phi(z) + z * phi(z), with phi(z) = e^(-z^2/2) / sqrt(2 pi).
+
+    z: any shape -> same shape.
+    """
     z = as_float_array(z, "z")
     phi = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
     return _normal_cdf(z) + z * phi
 
 
 def swish(z):
-    """Swish, also called SiLU: z * sigmoid(z)."""
+    """Swish, also called SiLU: z * sigmoid(z). z: any shape -> same shape.
+
+    >>> swish([-1.0, 0.0, 1.0]).round(4)
+    array([-0.2689,  0.    ,  0.7311])
+    """
     z = as_float_array(z, "z")
     return z * sigmoid(z)
 
 
 def swish_grad(z):
-    """Derivative of swish: s + z s (1 - s) with s = sigmoid(z)."""
+    """Derivative of swish: s + z s (1 - s) with s = sigmoid(z). z: any shape -> same shape."""
     z = as_float_array(z, "z")
     s = sigmoid(z)
     return s + z * s * (1.0 - s)
@@ -166,36 +220,50 @@ def softplus(z):
     """Softplus: log(1 + e^z), a smooth ReLU.
 
     Stable form: log(1 + e^z) = max(z, 0) + log(1 + e^-|z|), so softplus(1000) = 1000.
+    z: any shape -> same shape.
+
+    >>> softplus([-1000.0, 0.0, 5.0]).round(4)
+    array([0.    , 0.6931, 5.0067])
     """
     z = as_float_array(z, "z")
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
 def softplus_grad(z):
-    """Derivative of softplus: the sigmoid, 1 / (1 + e^-z)."""
+    """Derivative of softplus: the sigmoid, 1 / (1 + e^-z). z: any shape -> same shape."""
     return sigmoid(z)
 
 
 def mish(z):
-    """Mish: z * tanh(softplus(z))."""
+    """Mish: z * tanh(softplus(z)) = z * tanh(log(1 + e^z)). z: any shape -> same shape.
+
+    >>> mish([0.0, 1.0]).round(4)
+    array([0.    , 0.8651])
+    """
     z = as_float_array(z, "z")
     return z * np.tanh(softplus(z))
 
 
 def mish_grad(z):
-    """Derivative of mish: tanh(sp) + z (1 - tanh(sp)^2) sigmoid(z), with sp = softplus(z)."""
+    """Derivative of mish: tanh(sp) + z (1 - tanh(sp)^2) sigmoid(z), with sp = softplus(z).
+
+    z: any shape -> same shape.
+    """
     z = as_float_array(z, "z")
     t = np.tanh(softplus(z))
     return t + z * (1.0 - t * t) * sigmoid(z)
 
 
 def linear(z):
-    """The identity, f(z) = z (Keras' "linear", what ``activation=None`` means)."""
+    """The identity, f(z) = z (Keras' "linear", what ``activation=None`` means).
+
+    z: any shape -> a copy of the same shape.
+    """
     return as_float_array(z, "z").copy()
 
 
 def linear_grad(z):
-    """Derivative of the identity: 1 everywhere."""
+    """Derivative of the identity: 1 everywhere. z: any shape -> same shape."""
     return np.ones_like(as_float_array(z, "z"))
 
 

@@ -42,7 +42,10 @@ def logic_gate(name):
     """The truth table of a two-input gate: X (4, 2) float64 and y (4,) int64.
 
     The rows of X are (0, 0), (0, 1), (1, 0), (1, 1) in that order.
-    Example: ``logic_gate("and")[1]`` is ``array([0, 0, 0, 1])``.
+
+    >>> X, y = logic_gate("and")
+    >>> y
+    array([0, 0, 0, 1])
     """
     check_choice(str(name).lower(), list(GATES), "logic gate")
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
@@ -144,12 +147,19 @@ def make_spirals(n_samples=300, n_classes=2, noise=0.1, turns=1.0, seed=None):
 def one_hot(y, num_classes=None):
     """Integer labels y (N,) -> one-hot rows Y (N, num_classes) float64, Y[i, y[i]] = 1.
 
-    num_classes defaults to max(y) + 1. Example: ``one_hot([2, 0], 3)`` is
-    ``[[0, 0, 1], [1, 0, 0]]``.
+    num_classes defaults to max(y) + 1.
+
+    >>> one_hot([2, 0], 3)
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
     """
     labels = _as_labels(y, "y")
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
+    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool) \
+            or num_classes < 0:
+        raise ValueError(f"num_classes must be a whole number >= 0 (the number of columns), "
+                         f"but got {num_classes!r}.")
     if labels.size and labels.max() >= num_classes:
         raise ValueError(f"one_hot with num_classes={num_classes} takes labels "
                          f"0..{num_classes - 1}, but y contains {int(labels.max())}.")
@@ -206,6 +216,9 @@ def minibatches(X, y, batch_size, shuffle=True, seed=None):
     1,050 samples with batch_size 100 give 11 batches, the last of 50.
     shuffle=True visits the samples in a random order (a new one per call unless
     ``seed`` is given). X (N, ...), y (N, ...) -> batches (B, ...), B <= batch_size.
+
+    >>> [len(y_batch) for _, y_batch in minibatches(np.zeros((5, 2)), np.arange(5), 2)]
+    [2, 2, 1]
     """
     _check_same_length(X, y)
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \

@@ -37,6 +37,9 @@ def numerical_gradient(f, x, eps=1e-5):
        -eps, then restored, so f may also read x through a closure (the
        weights of a layer, for example).
     Returns: array of the shape of x, entry i = (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
+
+    >>> numerical_gradient(lambda x: np.sum(x ** 2), np.array([1.0, -3.0])).round(6)
+    array([ 2., -6.])
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError("numerical_gradient nudges x in place, so x must be a float64 NumPy "
@@ -70,6 +73,10 @@ def rel_error(a, b):
     The largest difference, measured against the largest magnitude in either
     array (so an entry that is ~0 in both does not blow up the ratio). It is
     0 for identical arrays and about 1 when the two have nothing in common.
+    a, b: any shape, the same for both. Returns a float.
+
+    >>> round(rel_error([1.0, 2.0], [1.0, 2.2]), 4)    # 0.2 / 2.2
+    0.0909
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
@@ -81,7 +88,11 @@ def rel_error(a, b):
 
 
 def verdict(error):
-    """"good" (< 1e-7), "suspicious" (< 1e-4) or "wrong"."""
+    """"good" (< 1e-7), "suspicious" (< 1e-4) or "wrong", for a relative error.
+
+    >>> verdict(3e-9), verdict(2e-6), verdict(0.5)
+    ('good', 'suspicious', 'wrong')
+    """
     if error < GOOD:
         return "good"
     return "suspicious" if error < SUSPICIOUS else "wrong"
@@ -132,10 +143,11 @@ def check_gradients(f, params, analytic, eps=1e-5):
                          f"{sorted(analytic)}")
     report = GradCheckReport()
     for name, value in params.items():
-        numeric = numerical_gradient(lambda _: f(), value, eps)
-        if np.shape(analytic[name]) != value.shape:
+        if np.shape(analytic[name]) != np.shape(value):
             raise ValueError(f"the gradient of {name!r} must have the shape of {name!r}, "
-                             f"{value.shape}, but has shape {np.shape(analytic[name])}")
+                             f"{np.shape(value)}, but has shape {np.shape(analytic[name])}")
+    for name, value in params.items():
+        numeric = numerical_gradient(lambda _: f(), value, eps)
         report[name] = GradCheckResult(name, numeric, np.asarray(analytic[name]))
     return report
 

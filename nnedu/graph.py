@@ -65,11 +65,15 @@ class Value:
         return out
 
     def __pow__(self, k):
+        """x ** k for a plain number k (x ** -1 is how division is built)."""
         if not isinstance(k, numbers.Real):
             raise TypeError(f"Value ** k needs a plain number k, but got {type(k).__name__}; "
                             "for a Value exponent write (k * x.log()).exp()")
         if self.data < 0 and k != int(k):
             raise ValueError(f"{self.data} ** {k}: a negative number has no real power {k}")
+        if self.data == 0 and k < 0:
+            raise ZeroDivisionError(f"0.0 ** {k}: zero has no negative power "
+                                    "(a division by a Value whose data is 0?)")
         out = Value(self.data ** k, (self,), f"**{k:g}")
 
         def _backward():  # d(x^k)/dx = k x^(k-1)
@@ -90,6 +94,7 @@ class Value:
         return out
 
     def log(self):
+        """The natural logarithm log(x), for x > 0."""
         if self.data <= 0:
             raise ValueError(f"log({self.data}): the logarithm needs a positive number")
         out = Value(math.log(self.data), (self,), "log")
@@ -120,6 +125,7 @@ class Value:
         return out
 
     def relu(self):
+        """max(0, x); its derivative is 1 for x > 0, else 0."""
         out = Value(max(self.data, 0.0), (self,), "relu")
 
         def _backward():  # d(relu x)/dx = 1 for x > 0, else 0

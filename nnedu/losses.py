@@ -62,6 +62,12 @@ class MeanSquaredError(Loss):
 
     (Keras: mean over the last axis, then over the batch; the same number.)
     Gradient: 2 (y_pred - y_true) / n, with n the number of entries.
+    y_true, y_pred: the same shape, e.g. (N, K) or (N,); gradient: y_pred's shape.
+
+    >>> mse([1.0, 2.0], [1.0, 4.0])      # errors 0 and 2: (0 + 4) / 2
+    2.0
+    >>> mse.gradient([1.0, 2.0], [1.0, 4.0])
+    array([0., 2.])
     """
 
     name = "mean_squared_error"
@@ -79,6 +85,10 @@ class MeanAbsoluteError(Loss):
     """MAE = mean over all entries of |y_pred - y_true|.
 
     Gradient: sign(y_pred - y_true) / n (0 where y_pred == y_true, the kink).
+    y_true, y_pred: the same shape, e.g. (N, K) or (N,); gradient: y_pred's shape.
+
+    >>> mae([1.0, 2.0], [1.5, 0.0])      # errors 0.5 and 2: (0.5 + 2) / 2
+    1.25
     """
 
     name = "mean_absolute_error"
@@ -98,7 +108,10 @@ class BinaryCrossentropy(Loss):
     """BCE = -mean( y log p + (1 - y) log(1 - p) ), p = y_pred clipped to [eps, 1 - eps].
 
     y_true: 0/1 labels (or soft labels in [0, 1]); y_pred: probabilities, same shape.
-    Gradient: (-(y / p) + (1 - y) / (1 - p)) / n.
+    Gradient: (-(y / p) + (1 - y) / (1 - p)) / n, with n the number of entries.
+
+    >>> round(binary_crossentropy([1.0, 0.0], [0.9, 0.2]), 4)   # -(log 0.9 + log 0.8) / 2
+    0.1643
     """
 
     name = "binary_crossentropy"
@@ -106,12 +119,14 @@ class BinaryCrossentropy(Loss):
     def loss(self, y_true, y_pred):
         y_true, y_pred = _prepare(y_true, y_pred)
         _check_probabilities(y_pred)
+        _check_label_range(y_true)
         p, _ = _clip_with_mask(y_pred)
         return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)))
 
     def gradient(self, y_true, y_pred):
         y_true, y_pred = _prepare(y_true, y_pred)
         _check_probabilities(y_pred)
+        _check_label_range(y_true)
         p, inside = _clip_with_mask(y_pred)
         return inside * (-y_true / p + (1 - y_true) / (1 - p)) / y_pred.size
 
@@ -120,8 +135,11 @@ class CategoricalCrossentropy(Loss):
     """CCE = mean over the batch of -sum_k y_k log p_k, p = y_pred clipped to [eps, 1 - eps].
 
     y_true: one-hot labels (N, K); y_pred: probabilities (N, K), rows summing to 1.
-    Gradient: -y / p / N. (Keras also rescales each row of y_pred to sum to 1;
-    for a softmax output that changes nothing.)
+    Gradient: -y / p / N, shape (N, K). (Keras also rescales each row of y_pred to
+    sum to 1; for a softmax output that changes nothing.)
+
+    >>> round(categorical_crossentropy([[0.0, 1.0, 0.0]], [[0.2, 0.7, 0.1]]), 4)  # -log 0.7
+    0.3567
     """
 
     name = "categorical_crossentropy"
@@ -129,12 +147,14 @@ class CategoricalCrossentropy(Loss):
     def loss(self, y_true, y_pred):
         y_true, y_pred = _prepare(y_true, y_pred)
         _check_probabilities(y_pred)
+        _check_label_range(y_true)
         p, _ = _clip_with_mask(y_pred)
         return float(-np.sum(y_true * np.log(p)) / _batch_size(y_pred))
 
     def gradient(self, y_true, y_pred):
         y_true, y_pred = _prepare(y_true, y_pred)
         _check_probabilities(y_pred)
+        _check_label_range(y_true)
         p, inside = _clip_with_mask(y_pred)
         return inside * (-y_true / p) / _batch_size(y_pred)
 
@@ -148,7 +168,10 @@ class SparseCategoricalCrossentropy(Loss):
     """Categorical cross-entropy with integer labels: mean over n of -log p[n, y_n].
 
     y_true: integer labels (N,) (or (N, 1)) in 0..K-1; y_pred: probabilities (N, K).
-    Gradient: -1 / (N p[n, y_n]) at the true class of each row, 0 elsewhere.
+    Gradient: -1 / (N p[n, y_n]) at the true class of each row, 0 elsewhere; shape (N, K).
+
+    >>> round(sparse_categorical_crossentropy([1], [[0.2, 0.7, 0.1]]), 4)  # -log 0.7
+    0.3567
     """
 
     name = "sparse_categorical_crossentropy"
@@ -170,6 +193,8 @@ class SparseCategoricalCrossentropy(Loss):
 def _prepare_sparse(y_true, y_pred):
     """Validate integer labels (N,) against probabilities (N, K); return (labels, y_pred)."""
     y_pred = as_float_array(y_pred, "y_pred", ndim=2)
+    if y_pred.size == 0:
+        raise ValueError(f"y_pred is empty (shape {y_pred.shape}): nothing to average")
     check_finite(y_pred, "y_pred")
     _check_probabilities(y_pred)
     return _integer_labels(y_true, *y_pred.shape), y_pred
@@ -198,6 +223,10 @@ class Hinge(Loss):
 
     Labels in {0, 1} are converted to {-1, +1} first (y -> 2y - 1), as Keras does.
     Gradient: -y / n where 1 - y s > 0, else 0 (0 at the kink y s = 1).
+    y_true, y_pred: the same shape, e.g. (N,) or (N, K); gradient: y_pred's shape.
+
+    >>> hinge([1.0, -1.0], [2.0, 0.5])   # margins 2 and -0.5: (0 + 1.5) / 2
+    0.75
     """
 
     name = "hinge"
@@ -231,8 +260,14 @@ def softmax_cross_entropy(logits, y_true):
     log p = z - logsumexp(z), with logsumexp(z) = m + log sum_k e^(z_k - m), m = max_k z_k.
     Returns (loss, dlogits): the mean cross-entropy (a float) and its gradient
     with respect to the logits, (p - y) / N, of shape (N, K).
+
+    >>> loss, dlogits = softmax_cross_entropy([[0.0, 0.0]], [1])   # p = (0.5, 0.5)
+    >>> round(loss, 4), dlogits                                    # log 2, p - y
+    (0.6931, array([[ 0.5, -0.5]]))
     """
     z = as_float_array(logits, "logits", ndim=2)
+    if z.size == 0:
+        raise ValueError(f"logits is empty (shape {z.shape}): nothing to average")
     check_finite(z, "logits")
     n, k = z.shape
     y = np.asarray(y_true)
@@ -241,6 +276,7 @@ def softmax_cross_entropy(logits, y_true):
     y = as_float_array(y, "y_true")
     check_same_shape(y, z, "y_true", "logits")
     check_finite(y, "y_true")
+    _check_label_range(y)
     shifted = z - z.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     loss = -np.sum(y * log_p) / n
@@ -252,9 +288,14 @@ def sigmoid_cross_entropy(logits, y_true):
 
     logits z and labels y in [0, 1]: same shape, e.g. (N, 1) or (N,).
     -[y log s(z) + (1 - y) log(1 - s(z))] = max(z, 0) - z y + log(1 + e^-|z|).
-    Returns (loss, dlogits): the mean over all entries, and (s(z) - y) / n.
+    Returns (loss, dlogits): the mean over all entries, and (s(z) - y) / n (z's shape).
+
+    >>> loss, dlogits = sigmoid_cross_entropy([0.0], [1.0])   # s(0) = 0.5
+    >>> round(loss, 4), dlogits
+    (0.6931, array([-0.5]))
     """
     y, z = _prepare(y_true, logits, pred_name="logits")
+    _check_label_range(y)
     loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
     return float(loss), (sigmoid(z) - y) / z.size
 
@@ -311,12 +352,31 @@ def _prepare(y_true, y_pred, pred_name="y_pred"):
         y_true = y_true[..., None]
     elif y_true.shape == y_pred.shape + (1,):  # labels (N, 1) for predictions (N,)
         y_true = y_true[..., 0]
+    _check_not_integer_labels(y_true, y_pred)
     check_same_shape(y_true, y_pred, "y_true", pred_name)
     if y_pred.size == 0:
         raise ValueError(f"{pred_name} is empty (shape {y_pred.shape}): nothing to average")
     check_finite(y_true, "y_true")
     check_finite(y_pred, pred_name)
     return y_true, y_pred
+
+
+def _check_not_integer_labels(y_true, y_pred):
+    """Integer labels (N,) next to predictions (N, K): say which loss takes them."""
+    if y_true.ndim == 1 and y_pred.ndim == 2 and len(y_true) == len(y_pred) > 0 \
+            and y_pred.shape[1] > 1 and np.all(y_true == np.round(y_true)):
+        raise ValueError(f"y_true of shape {y_true.shape} looks like integer class labels, but "
+                         f"this loss needs one row per example like y_pred {y_pred.shape}: use "
+                         "sparse_categorical_crossentropy, or one-hot encode the labels "
+                         "(nnedu.data.one_hot)")
+
+
+def _check_label_range(y_true):
+    """Cross-entropy targets are probabilities too: 0/1 labels, one-hot rows or soft labels."""
+    if y_true.min() < 0 or y_true.max() > 1:
+        raise ValueError(f"y_true must hold labels in [0, 1] (0/1, one-hot or soft labels), but "
+                         f"its values range from {y_true.min():.4g} to {y_true.max():.4g}; "
+                         "labels -1/+1? use (y_true + 1) / 2, or the hinge loss")
 
 
 def _check_probabilities(y_pred):

@@ -30,12 +30,15 @@ the same number as (y - y_hat), so both rules make the SAME update at every step
 (With the linear output z as y_hat instead, the delta rule becomes Widrow and
 Hoff's ADALINE, which keeps updating even on correct predictions.)
 
-Example::
+Example:
 
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-    y = np.array([0, 0, 0, 1])               # AND
-    p = Perceptron(learning_rate=1.0).fit(X, y)
-    p.predict(X)                             # array([0, 0, 0, 1])
+>>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+>>> y = np.array([0, 0, 0, 1])               # AND
+>>> p = Perceptron(learning_rate=1.0).fit(X, y)
+>>> p.predict(X)
+array([0, 0, 0, 1])
+>>> p.errors_                                # mistakes per epoch, the last one 0
+[2, 3, 3, 2, 1, 0]
 """
 
 import numpy as np
@@ -109,11 +112,13 @@ class Perceptron:
 
         Returns 1 if the neuron got this sample wrong (and so changed), else 0.
         """
-        x = np.asarray(x, dtype=np.float64)
+        x = as_float_array(x, "x")
         if self.weights_ is None or x.shape != self.weights_.shape:
             expected = "call fit first" if self.weights_ is None else self.weights_.shape
             raise ValueError(f"update expects one sample x of shape {expected}, "
                              f"but got shape {x.shape}.")
+        if target not in (0, 1):
+            raise ValueError(f"update expects a label target of 0 or 1, but got {target!r}.")
         y_hat = int(x @ self.weights_ + self.bias_ >= 0.0)
         if self.rule == "perceptron":
             change = self.learning_rate * (target - y_hat)      # +-alpha on a mistake, else 0

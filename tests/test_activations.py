@@ -220,3 +220,51 @@ def test_non_numeric_input_is_a_type_error():
         act.relu("abc")
     with pytest.raises(TypeError, match="dtype object"):
         act.sigmoid([1.0, None])
+
+
+away_from_kinks = arrays(np.float64, (6,), elements=st.floats(-5, 5).filter(lambda v: abs(v) > 0.01))
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@given(z=away_from_kinks)
+@settings(max_examples=15, deadline=None)
+def test_derivative_matches_numerical_gradient_anywhere(name, z):
+    f, f_grad = act.get(name), act.get_grad(name)
+    numeric = numerical_gradient(lambda v: np.sum(f(v)), z.copy())
+    assert rel_error(numeric, f_grad(z)) < 1e-7
+
+
+def test_float32_extreme_inputs_give_float64_without_warnings():
+    z = np.array([-1e4, -100.0, 0.0, 100.0, 1e4], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in act.ACTIVATIONS:
+            out, slope = act.get(name)(z), act.get_grad(name)(z)
+            assert out.dtype == np.float64 and slope.dtype == np.float64, name
+            assert np.all(np.isfinite(out)) and np.all(np.isfinite(slope)), name
+    np.testing.assert_array_equal(act.sigmoid(z), [0.0, act.sigmoid(-100.0), 0.5,
+                                                   act.sigmoid(100.0), 1.0])
+
+
+def test_derivatives_at_extreme_inputs_are_the_limits():
+    z = np.array([-1e4, 1e4])
+    np.testing.assert_array_equal(act.sigmoid_grad(z), [0.0, 0.0])
+    np.testing.assert_array_equal(act.tanh_grad(z), [0.0, 0.0])
+    np.testing.assert_array_equal(act.softplus_grad(z), [0.0, 1.0])
+    np.testing.assert_array_equal(act.gelu_grad(z), [0.0, 1.0])
+    np.testing.assert_array_equal(act.swish_grad(z), [0.0, 1.0])
+    np.testing.assert_array_equal(act.elu_grad(z), [0.0, 1.0])
+    np.testing.assert_allclose(act.selu_grad(z), [0.0, act.SELU_SCALE], rtol=1e-15)
+
+
+def test_hand_computed_derivatives():
+    s1 = 1 / (1 + math.exp(-1.0))
+    assert float(act.swish_grad(1.0)) == pytest.approx(s1 + s1 * (1 - s1), abs=1e-15)
+    assert float(act.elu_grad(-1.0)) == pytest.approx(math.exp(-1.0), abs=1e-15)
+    # GELU'(0) = Phi(0) = 1/2; GELU'(1) = Phi(1) + phi(1) = 0.8413... + 0.2420...
+    assert float(act.gelu_grad(0.0)) == 0.5
+    assert float(act.gelu_grad(1.0)) == pytest.approx(0.8413447460685429 + 0.24197072451914337,
+                                                      abs=1e-12)
+    assert float(act.softplus_grad(0.0)) == 0.5
+    assert float(act.selu_grad(-1.0)) == pytest.approx(
+        act.SELU_SCALE * act.SELU_ALPHA * math.exp(-1.0), abs=1e-15)

@@ -356,3 +356,11 @@ def test_a_damaged_cached_file_is_downloaded_again(tmp_path, monkeypatch):
                            hashlib.md5(good).hexdigest())
     assert path.read_bytes() == good
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.gz"]
+
+
+def test_one_hot_refuses_a_bad_num_classes():
+    with pytest.raises(ValueError, match=r"num_classes must be a whole number >= 0.*2\.5"):
+        one_hot([0, 1], num_classes=2.5)
+    with pytest.raises(ValueError, match="num_classes must be a whole number"):
+        one_hot([0, 1], num_classes=-1)
+    assert one_hot([], num_classes=3).shape == (0, 3)

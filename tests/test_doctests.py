@@ -15,4 +15,5 @@ MODULES = [
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{name} has no docstring examples to run"
     assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"

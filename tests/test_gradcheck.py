@@ -129,3 +129,24 @@ def test_check_layer_without_parameters():
 
     report = check_layer(Square(), np.array([[1.0, -2.0, 0.5]]))
     assert list(report) == ["x"] and report.ok
+
+
+def test_check_gradients_checks_every_shape_before_calling_f():
+    calls = []
+    w, b = np.ones(3), np.ones(2)
+
+    def loss():
+        calls.append(1)
+        return np.sum(w) + np.sum(b)
+
+    with pytest.raises(ValueError, match=r"gradient of 'b' must have the shape of 'b', \(2,\)"):
+        check_gradients(loss, {"w": w, "b": b}, {"w": np.ones(3), "b": np.ones(5)})
+    assert calls == []  # refused before any arithmetic
+
+
+def test_numerical_gradient_of_a_non_smooth_function_is_flagged_suspicious_or_wrong():
+    # |x| at x = 1e-6 < eps: the centred difference straddles the kink
+    x = np.array([1e-6])
+    numeric = numerical_gradient(lambda x: np.sum(np.abs(x)), x)
+    assert numeric[0] == pytest.approx(0.1)  # (1e-6 + 1e-5 - (1e-5 - 1e-6)) / 2e-5
+    assert verdict(rel_error(numeric, np.sign(x))) == "wrong"

@@ -213,3 +213,31 @@ def test_power_needs_a_number_and_a_valid_base():
 def test_log_of_non_positive():
     with pytest.raises(ValueError, match=r"log\(0.0\): the logarithm needs a positive number"):
         Value(0.0).log()
+
+
+def test_division_by_zero_is_explained():
+    with pytest.raises(ZeroDivisionError, match=r"0.0 \*\* -1: zero has no negative power"):
+        Value(1.0) / Value(0.0)
+    with pytest.raises(ZeroDivisionError, match="zero has no negative power"):
+        Value(1.0) / 0
+
+
+def test_division_and_subtraction_by_hand():
+    a, b = Value(6.0), Value(3.0)
+    out = a / b - b  # 6/3 - 3 = -1; d/da = 1/b = 1/3, d/db = -a/b^2 - 1 = -2/3 - 1
+    out.backward()
+    assert out.data == -1.0
+    assert a.grad == pytest.approx(1 / 3, abs=1e-15)
+    assert b.grad == pytest.approx(-5 / 3, abs=1e-15)
+
+
+def test_gradients_through_a_shared_subexpression_add_up():
+    # u = a * b is used twice: F = u + u.tanh(); dF/da = b (1 + 1 - tanh(u)^2)
+    a, b = Value(0.5), Value(-1.5)
+    u = a * b
+    out = u + u.tanh()
+    out.backward()
+    slope = 1 + (1 - math.tanh(-0.75) ** 2)
+    assert u.grad == pytest.approx(slope, abs=1e-15)
+    assert a.grad == pytest.approx(-1.5 * slope, abs=1e-15)
+    assert b.grad == pytest.approx(0.5 * slope, abs=1e-15)

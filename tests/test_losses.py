@@ -246,3 +246,121 @@ def test_logits_given_as_probabilities_are_caught():
 def test_hinge_rejects_other_labels():
     with pytest.raises(ValueError, match=r"labels in \{-1, \+1\}"):
         losses.hinge([2.0, 1.0], [0.5, 0.5])
+
+
+def test_integer_labels_given_to_a_one_hot_loss_are_explained():
+    with pytest.raises(ValueError, match=r"y_true of shape \(2,\) looks like integer class "
+                                         r"labels.*sparse_categorical_crossentropy.*one_hot"):
+        losses.categorical_crossentropy([1, 0], P)
+    with pytest.raises(ValueError, match="looks like integer class labels"):
+        losses.categorical_crossentropy.gradient([1, 0], P)
+
+
+def test_empty_predictions_are_refused_before_arithmetic():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"y_pred is empty \(shape \(0, 3\)\)"):
+            losses.sparse_categorical_crossentropy(np.zeros(0), np.zeros((0, 3)))
+        with pytest.raises(ValueError, match=r"y_pred is empty \(shape \(0,\)\)"):
+            losses.mse([], [])
+        with pytest.raises(ValueError, match=r"logits is empty \(shape \(0, 3\)\)"):
+            losses.softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0))
+
+
+# ------------------------------------------- property tests (hypothesis) for every loss
+
+probabilities = arrays(np.float64, (4, 3), elements=st.floats(0.0, 1.0))
+scores = arrays(np.float64, (4, 3), elements=st.floats(-20, 20))
+zero_one = arrays(np.float64, (4, 3), elements=st.sampled_from([0.0, 1.0]))
+class_labels = arrays(np.int64, (4,), elements=st.integers(0, 2))
+
+
+@given(zero_one, probabilities)
+@settings(max_examples=40, deadline=None)
+def test_regression_and_binary_losses_are_never_negative(y, p):
+    for name in ["mse", "mae", "binary_crossentropy"]:
+        assert losses.get(name)(y, p) >= 0, name
+    assert losses.hinge(y, 2 * p - 1) >= 0
+
+
+@given(class_labels, probabilities)
+@settings(max_examples=40, deadline=None)
+def test_categorical_losses_are_never_negative_and_agree(labels, p):
+    p = (p + 0.01) / (p + 0.01).sum(axis=1, keepdims=True)  # rows of probabilities
+    sparse = losses.sparse_categorical_crossentropy(labels, p)
+    dense = losses.categorical_crossentropy(np.eye(3)[labels], p)
+    assert sparse >= 0
+    assert dense == pytest.approx(sparse, rel=1e-12)
+    np.testing.assert_allclose(losses.categorical_crossentropy.gradient(np.eye(3)[labels], p),
+                               losses.sparse_categorical_crossentropy.gradient(labels, p),
+                               rtol=1e-12)
+
+
+@given(class_labels)
+@settings(max_examples=20, deadline=None)
+def test_perfect_one_hot_prediction_costs_only_the_clip(labels):
+    y = np.eye(3)[labels]
+    # p = 1 is clipped to 1 - 1e-7, so the loss is -log(1 - 1e-7) ~ 1e-7, not exactly 0
+    expected = -np.log(1 - losses.EPSILON)
+    assert losses.categorical_crossentropy(y, y) == pytest.approx(expected, rel=1e-9)
+    assert losses.sparse_categorical_crossentropy(labels, y) == pytest.approx(expected, rel=1e-9)
+    assert losses.mse(y, y) == 0.0 and losses.mae(y, y) == 0.0
+
+
+@given(scores, class_labels, st.floats(-1e3, 1e3))
+@settings(max_examples=40, deadline=None)
+def test_softmax_cross_entropy_is_positive_shift_invariant_and_gradient_rows_sum_to_0(
+        z, labels, c):
+    loss, dlogits = losses.softmax_cross_entropy(z, labels)
+    assert loss >= 0
+    shifted_loss, shifted_grad = losses.softmax_cross_entropy(z + c, labels)
+    assert shifted_loss == pytest.approx(loss, rel=1e-9, abs=1e-9)
+    np.testing.assert_allclose(shifted_grad, dlogits, atol=1e-9)
+    np.testing.assert_allclose(dlogits.sum(axis=1), 0.0, atol=1e-15)  # sum_j (p_j - y_j) = 0
+    # the loss from logits equals cross-entropy of the softmax (away from the clip)
+    p_true = softmax(z)[np.arange(4), labels]
+    if p_true.min() > 1e-6 and p_true.max() < 1 - 1e-6:
+        assert loss == pytest.approx(
+            losses.sparse_categorical_crossentropy(labels, softmax(z)), rel=1e-9)
+
+
+@given(arrays(np.float64, (5,), elements=st.floats(-30, 30)),
+       arrays(np.float64, (5,), elements=st.floats(0.0, 1.0)))
+@settings(max_examples=40, deadline=None)
+def test_sigmoid_cross_entropy_gradient_numerically_for_any_input(z, y):
+    loss, dlogits = losses.sigmoid_cross_entropy(z, y)
+    assert loss >= 0
+    numeric = numerical_gradient(lambda v: losses.sigmoid_cross_entropy(v, y)[0], z.copy())
+    np.testing.assert_allclose(dlogits, numeric, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["mse", "mae", "binary_crossentropy",
+                                  "categorical_crossentropy"])
+def test_float32_inputs_give_the_same_float64_values(name):
+    loss = losses.get(name)
+    value64 = loss(Y_ONEHOT, P)
+    value32 = loss(Y_ONEHOT.astype(np.float32), P.astype(np.float32))
+    assert value32 == pytest.approx(value64, rel=1e-6)
+    assert loss.gradient(Y_ONEHOT, P.astype(np.float32)).dtype == np.float64
+
+
+def test_sparse_gradient_numerically_with_labels_of_shape_n_by_1():
+    labels = np.array([[2], [0]])
+    grad = losses.sparse_categorical_crossentropy.gradient(labels, P)
+    numeric = _numeric(losses.sparse_categorical_crossentropy, labels, P)
+    assert rel_error(numeric, grad) < 1e-7
+    np.testing.assert_allclose(grad, [[0, 0, -1 / (2 * 0.1)], [-1 / (2 * 0.5), 0, 0]])
+
+
+@pytest.mark.parametrize("call", [
+    lambda: losses.binary_crossentropy([-1.0, 1.0], [0.2, 0.9]),
+    lambda: losses.binary_crossentropy.gradient([-1.0, 1.0], [0.2, 0.9]),
+    lambda: losses.categorical_crossentropy([[2.0, -1.0]], [[0.5, 0.5]]),
+    lambda: losses.categorical_crossentropy.gradient([[2.0, -1.0]], [[0.5, 0.5]]),
+    lambda: losses.sigmoid_cross_entropy([0.3, -0.2], [-1.0, 1.0]),
+    lambda: losses.softmax_cross_entropy([[0.3, -0.2]], [[2.0, -1.0]]),
+], ids=["bce", "bce_grad", "cce", "cce_grad", "sigmoid_ce", "softmax_ce"])
+def test_cross_entropy_targets_outside_0_1_are_refused(call):
+    # with y = -1 the "loss" could be negative: refuse it and say what to do
+    with pytest.raises(ValueError, match=r"y_true must hold labels in \[0, 1\].*from -1 to"):
+        call()

@@ -168,3 +168,22 @@ def test_bad_inputs_are_explained():
         Perceptron(learning_rate=0)
     with pytest.raises(ValueError, match=r"one sample x of shape \(2,\).*\(3,\)"):
         p.update(np.zeros(3), 1)
+
+
+def test_update_refuses_a_label_other_than_0_or_1_before_changing_anything():
+    p = Perceptron()
+    p.weights_, p.bias_ = np.array([0.0, 0.0]), 0.0
+    with pytest.raises(ValueError, match="label target of 0 or 1, but got -1"):
+        p.update(np.array([1.0, 2.0]), -1)
+    with pytest.raises(TypeError, match="x must contain numbers"):
+        p.update(["a", "b"], 1)
+    np.testing.assert_array_equal(p.weights_, [0.0, 0.0])
+    assert p.bias_ == 0.0
+
+
+@pytest.mark.parametrize("rule", ["perceptron", "delta"])
+@pytest.mark.parametrize("learning_rate", [0.1, 1.0])
+def test_xor_never_reaches_zero_errors_with_either_rule(rule, learning_rate):
+    p = Perceptron(learning_rate=learning_rate, rule=rule).fit(X_GATE, XOR, epochs=200)
+    assert len(p.errors_) == 200 and min(p.errors_) >= 1
+    assert not np.array_equal(p.predict(X_GATE), XOR)
