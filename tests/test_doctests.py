@@ -7,7 +7,8 @@ import pytest
 
 MODULES = [
     "nnedu.activations", "nnedu.losses", "nnedu.graph", "nnedu.gradcheck", "nnedu._validate",
-    "nnedu.initializers", "nnedu.perceptron", "nnedu.data",
+    "nnedu.initializers", "nnedu.perceptron", "nnedu.data", "nnedu.layers", "nnedu.conv",
+    "nnedu.regularizers",
 ]
 
 
