@@ -1,0 +1,366 @@
+"""Tests for nnedu.optimizers and nnedu.schedules: the update formulas, step by step."""
+
+import math
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from nnedu import optimizers, schedules
+from nnedu.optimizers import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
+
+# The quadratic bowl f(w) = 0.5 * (A * w0**2 + B * w1**2); its gradient is (A w0, B w1).
+A, B = 1.0, 10.0
+W_START = np.array([1.0, 1.0])
+
+
+def quadratic_grad(w):
+    return np.array([A * w[0], B * w[1]])
+
+
+def run(optimizer, steps, w=W_START):
+    """Apply ``steps`` updates of ``optimizer`` to the quadratic bowl; return every w."""
+    w = w.copy()
+    path = []
+    for _ in range(steps):
+        optimizer.step([w], [quadratic_grad(w)])
+        path.append(w.copy())
+    return np.array(path)
+
+
+# ---------------------------------------------------------------- SGD
+
+
+def test_plain_sgd_first_step_by_hand():
+    w = np.array([1.0, 1.0])
+    SGD(learning_rate=0.1).step([w], [quadratic_grad(w)])
+    # w - 0.1 * (1, 10) = (0.9, 0.0)
+    np.testing.assert_allclose(w, [0.9, 0.0], atol=1e-15)
+
+
+def test_momentum_first_two_steps_by_hand():
+    opt = SGD(learning_rate=0.1, momentum=0.9)
+    path = run(opt, 2)
+    # step 1: v = -0.1 * (1, 10) = (-0.1, -1);  w = (0.9, 0)
+    np.testing.assert_allclose(path[0], [0.9, 0.0], atol=1e-15)
+    # step 2: g = (0.9, 0); v = 0.9 * (-0.1, -1) - 0.1 * (0.9, 0) = (-0.18, -0.9)
+    np.testing.assert_allclose(path[1], [0.72, -0.9], atol=1e-15)
+
+
+def reference_momentum(lr, beta, steps, nesterov=False):
+    """An independent, plain loop of the textbook momentum formulas."""
+    w0, w1 = 1.0, 1.0
+    v0, v1 = 0.0, 0.0
+    out = []
+    for _ in range(steps):
+        g0, g1 = A * w0, B * w1
+        v0, v1 = beta * v0 - lr * g0, beta * v1 - lr * g1
+        if nesterov:
+            w0, w1 = w0 + beta * v0 - lr * g0, w1 + beta * v1 - lr * g1
+        else:
+            w0, w1 = w0 + v0, w1 + v1
+        out.append((w0, w1))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_follows_the_formula_for_30_steps(nesterov):
+    path = run(SGD(learning_rate=0.05, momentum=0.8, nesterov=nesterov), 30)
+    np.testing.assert_allclose(path, reference_momentum(0.05, 0.8, 30, nesterov), rtol=1e-12,
+                               atol=1e-14)
+
+
+def test_momentum_is_not_weight_shrinking():
+    # the wrong "w <- beta w - lr g" would give 0.9 * 1 - 0.1 * 1 = 0.8 on step 1
+    path = run(SGD(learning_rate=0.1, momentum=0.9), 1)
+    assert path[0, 0] == pytest.approx(0.9)
+
+
+# ---------------------------------------------------------------- Adam
+
+
+def reference_adam(lr, b1, b2, eps, steps):
+    """Kingma & Ba's algorithm with the bias corrections, in a plain loop (Keras' epsilon)."""
+    w = [1.0, 1.0]
+    m = [0.0, 0.0]
+    v = [0.0, 0.0]
+    out = []
+    for t in range(1, steps + 1):
+        g = [A * w[0], B * w[1]]
+        for i in range(2):
+            m[i] = b1 * m[i] + (1 - b1) * g[i]
+            v[i] = b2 * v[i] + (1 - b2) * g[i] ** 2
+            m_hat = m[i] / (1 - b1 ** t)
+            v_hat = v[i] / (1 - b2 ** t)
+            # Keras adds epsilon to sqrt(v) before the bias correction: eps_hat = eps*sqrt(1-b2^t)
+            w[i] -= lr * m_hat / (math.sqrt(v_hat) + eps / math.sqrt(1 - b2 ** t))
+        out.append(tuple(w))
+    return np.array(out)
+
+
+def test_adam_first_step_moves_each_weight_by_lr():
+    opt = Adam(learning_rate=0.01)
+    path = run(opt, 1)
+    # m_hat / sqrt(v_hat) = g / |g| = 1 for both coordinates, whatever their size (1 and 10)
+    # (epsilon adds a relative 1e-7 / (sqrt(1 - 0.999) * |g|) <= 3.2e-6)
+    np.testing.assert_allclose(W_START - path[0], [0.01, 0.01], rtol=4e-6)
+
+
+def test_adam_second_step_by_hand():
+    opt = Adam(learning_rate=0.1, epsilon=0.0)
+    w = np.array([2.0])
+    opt.step([w], [np.array([1.0])])
+    assert w[0] == pytest.approx(1.9, abs=1e-12)
+    opt.step([w], [np.array([3.0])])
+    # m = 0.09 + 0.3 = 0.39, v = 0.000999 + 0.009 = 0.009999;
+    # alpha = 0.1 * sqrt(1 - 0.999**2) / (1 - 0.81); step = alpha * 0.39 / sqrt(0.00999)
+    expected = 1.9 - 0.1 * math.sqrt(1 - 0.999 ** 2) / 0.19 * 0.39 / math.sqrt(0.009999)
+    assert w[0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_adam_follows_the_formula_for_50_steps():
+    path = run(Adam(learning_rate=0.05, beta_1=0.8, beta_2=0.99, epsilon=1e-3), 50)
+    np.testing.assert_allclose(path, reference_adam(0.05, 0.8, 0.99, 1e-3, 50), rtol=1e-12)
+
+
+def test_amsgrad_keeps_the_largest_second_moment():
+    opt = Adam(learning_rate=0.1, amsgrad=True, epsilon=0.0)
+    w = np.array([0.0])
+    opt.step([w], [np.array([10.0])])
+    opt.step([w], [np.array([0.001])])
+    assert opt.slots[id(w)][1]["v_hat"][0] == pytest.approx(0.001 * 100)
+
+
+gradients = arrays(np.float64, st.integers(1, 6),
+                   elements=st.floats(-1e3, 1e3).filter(lambda v: abs(v) > 1e-2))
+
+
+@settings(max_examples=50, deadline=None)
+@given(g=gradients, lr=st.floats(1e-4, 1.0))
+def test_adam_first_step_is_lr_times_sign_for_any_gradient(g, lr):
+    w = np.zeros_like(g)
+    Adam(learning_rate=lr).step([w], [g])
+    np.testing.assert_allclose(w, -lr * np.sign(g), rtol=1e-3)
+
+
+@settings(max_examples=50, deadline=None)
+@given(g=gradients)
+def test_zero_gradient_moves_nothing_after_a_fresh_start(g):
+    for opt in (SGD(0.1, momentum=0.9), Adagrad(0.1), RMSprop(0.1), Adam(0.1), Adadelta(1.0)):
+        w = g.copy()
+        opt.step([w], [np.zeros_like(g)])
+        np.testing.assert_array_equal(w, g)
+
+
+# ---------------------------------------------------------------- the others, one step by hand
+
+
+def test_adagrad_first_step():
+    w = np.array([1.0])
+    Adagrad(learning_rate=0.1).step([w], [np.array([2.0])])
+    # accumulator 0.1 + 4 = 4.1; w = 1 - 0.1 * 2 / sqrt(4.1 + 1e-7)
+    assert w[0] == pytest.approx(1 - 0.2 / math.sqrt(4.1 + 1e-7), abs=1e-15)
+
+
+def test_rmsprop_first_step_epsilon_inside_the_root():
+    w = np.array([1.0])
+    RMSprop(learning_rate=0.1, epsilon=0.5).step([w], [np.array([2.0])])
+    # velocity 0.1 * 4 = 0.4; w = 1 - 0.1 * 2 / sqrt(0.4 + 0.5)
+    assert w[0] == pytest.approx(1 - 0.2 / math.sqrt(0.9), abs=1e-15)
+
+
+def test_rmsprop_centered_and_momentum_two_steps():
+    w = np.array([0.0])
+    opt = RMSprop(learning_rate=0.1, rho=0.5, momentum=0.5, epsilon=0.0, centered=True)
+    opt.step([w], [np.array([1.0])])
+    # E[g2] = 0.5, E[g] = 0.5, denominator 0.25: step = 0.1 * 1 / 0.5 = 0.2; m = 0.2
+    assert w[0] == pytest.approx(-0.2, abs=1e-15)
+    opt.step([w], [np.array([-1.0])])
+    # E[g2] = 0.5*0.5 + 0.5 = 0.75, E[g] = 0.5*0.5 - 0.5 = -0.25
+    # denominator 0.75 - 0.0625 = 0.6875; step = -0.1 / sqrt(0.6875); m = 0.1 + step
+    m = 0.5 * 0.2 - 0.1 / math.sqrt(0.6875)
+    assert w[0] == pytest.approx(-0.2 - m, abs=1e-15)
+
+
+def test_adadelta_first_step():
+    w = np.array([1.0])
+    Adadelta(learning_rate=1.0, rho=0.5, epsilon=0.01).step([w], [np.array([2.0])])
+    # E[g2] = 2; d = -sqrt(0 + 0.01) / sqrt(2 + 0.01) * 2
+    assert w[0] == pytest.approx(1 - 0.1 / math.sqrt(2.01) * 2, abs=1e-15)
+
+
+# ---------------------------------------------------------------- every optimizer learns
+
+
+def least_squares_problem():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3))
+    y = x @ np.array([1.0, -2.0, 0.5]) + 0.3
+    return x, y
+
+
+def least_squares_loss_and_grads(w, b, x, y):
+    r = x @ w + b - y
+    return 0.5 * np.mean(r ** 2), x.T @ r / len(y), np.array([r.mean()])
+
+
+@pytest.mark.parametrize("name, lr", [("sgd", 0.1), ("adagrad", 0.1), ("adadelta", 1.0),
+                                      ("rmsprop", 0.01), ("adam", 0.01)])
+def test_every_optimizer_decreases_the_loss(name, lr):
+    x, y = least_squares_problem()
+    opt = optimizers.get(name)
+    opt.learning_rate = lr
+    w, b = np.zeros(3), np.zeros(1)
+    first = least_squares_loss_and_grads(w, b, x, y)[0]
+    for _ in range(100):
+        _, gw, gb = least_squares_loss_and_grads(w, b, x, y)
+        opt.step([w, b], [gw, gb])
+    last = least_squares_loss_and_grads(w, b, x, y)[0]
+    assert last < 0.8 * first
+    assert opt.iterations == 100
+
+
+# ---------------------------------------------------------------- state, validation, get
+
+
+def test_state_is_kept_per_parameter_array():
+    opt = SGD(learning_rate=0.1, momentum=0.9)
+    a, b = np.array([1.0]), np.array([1.0])
+    opt.step([a], [np.array([1.0])])
+    opt.step([a, b], [np.array([0.0]), np.array([1.0])])
+    # a still moves with its velocity -0.09; b starts fresh at -0.1
+    assert a[0] == pytest.approx(1 - 0.1 - 0.09)
+    assert b[0] == pytest.approx(0.9)
+
+
+def test_step_rejects_mismatches_before_changing_anything():
+    w = np.array([1.0, 2.0])
+    with pytest.raises(ValueError, match="one gradient per parameter"):
+        SGD().step([w], [])
+    with pytest.raises(ValueError, match=r"shape of params\[0\], \(2,\)"):
+        SGD().step([w], [np.zeros(3)])
+    with pytest.raises(TypeError, match="float ndarray"):
+        SGD().step([[1.0, 2.0]], [np.zeros(2)])
+    np.testing.assert_array_equal(w, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: SGD(learning_rate=-1), "learning_rate must be >= 0"),
+    (lambda: SGD(momentum=1.5), "momentum must be >= 0.0 and <= 1.0"),
+    (lambda: Adam(beta_1=1.0), "beta_1 must be >= 0.0 and < 1.0"),
+    (lambda: RMSprop(rho=-0.1), "rho must be"),
+])
+def test_bad_hyperparameters(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_get_by_name_and_object():
+    assert isinstance(optimizers.get("Adam"), Adam)
+    assert optimizers.get("sgd").learning_rate == 0.01
+    opt = RMSprop()
+    assert optimizers.get(opt) is opt
+    with pytest.raises(ValueError, match="unknown optimizer 'adamw'; valid names: 'sgd'"):
+        optimizers.get("adamw")
+    with pytest.raises(TypeError, match="but got int"):
+        optimizers.get(3)
+
+
+def test_keras_defaults():
+    assert (SGD().learning_rate, SGD().momentum, SGD().nesterov) == (0.01, 0.0, False)
+    adam = Adam()
+    assert (adam.learning_rate, adam.beta_1, adam.beta_2, adam.epsilon) == (
+        0.001, 0.9, 0.999, 1e-7)
+    assert (RMSprop().rho, RMSprop().epsilon) == (0.9, 1e-7)
+    assert Adagrad().initial_accumulator_value == 0.1
+    assert (Adadelta().learning_rate, Adadelta().rho) == (0.001, 0.95)
+    assert issubclass(Adam, Optimizer)
+
+
+# ---------------------------------------------------------------- schedules
+
+
+def test_exponential_decay_smooth_and_staircase():
+    lr = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    assert lr(0) == 0.1
+    assert lr(5) == pytest.approx(0.1 * 0.5 ** 0.5)
+    assert lr(20) == pytest.approx(0.025)
+    stairs = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5, staircase=True)
+    assert [stairs(s) for s in (9, 10, 19, 20)] == pytest.approx([0.1, 0.05, 0.05, 0.025])
+
+
+def test_step_decay_is_the_staircase():
+    lr = schedules.StepDecay(1.0, decay_steps=3, decay_rate=0.1)
+    assert [lr(s) for s in range(7)] == pytest.approx([1, 1, 1, 0.1, 0.1, 0.1, 0.01])
+
+
+def test_inverse_time_decay():
+    lr = schedules.InverseTimeDecay(1.0, decay_steps=2, decay_rate=0.5)
+    assert lr(4) == pytest.approx(1.0 / (1 + 0.5 * 2))
+    stairs = schedules.InverseTimeDecay(1.0, decay_steps=2, decay_rate=0.5, staircase=True)
+    assert stairs(3) == pytest.approx(1.0 / 1.5)
+
+
+def test_piecewise_constant_decay_boundaries_belong_to_the_left():
+    lr = schedules.PiecewiseConstantDecay([2, 5], [1.0, 0.5, 0.1])
+    assert [lr(s) for s in range(8)] == [1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.1, 0.1]
+    with pytest.raises(ValueError, match="one more value than boundaries"):
+        schedules.PiecewiseConstantDecay([1, 2], [1.0])
+
+
+def test_optimizer_reads_the_schedule_at_its_iteration_count():
+    opt = SGD(learning_rate=schedules.PiecewiseConstantDecay([0], [1.0, 0.5]))
+    w = np.array([0.0])
+    opt.step([w], [np.array([1.0])])  # iterations 0 -> rate 1.0
+    opt.step([w], [np.array([1.0])])  # iterations 1 -> rate 0.5
+    assert w[0] == pytest.approx(-1.5)
+    assert opt.current_learning_rate == 0.5
+    assert optimizers.schedules is schedules
+
+
+def test_schedule_validation():
+    with pytest.raises(ValueError, match="decay_steps must be > 0"):
+        schedules.ExponentialDecay(0.1, decay_steps=0, decay_rate=0.5)
+    with pytest.raises(TypeError, match="initial_learning_rate must be a number"):
+        schedules.InverseTimeDecay("0.1", 1, 1)
+
+
+# ---------------------------------------------------------------- against Keras itself
+
+
+def keras_or_skip():
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    try:
+        import keras
+    except Exception as err:  # noqa: BLE001 (keras absent, or its backend cannot load)
+        pytest.skip(f"keras is not usable here: {err}")
+    return keras
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("name, kwargs", [
+    ("SGD", {"learning_rate": 0.125, "momentum": 0.9}),
+    ("SGD", {"learning_rate": 0.125, "momentum": 0.9, "nesterov": True}),
+    ("Adagrad", {"learning_rate": 0.25}),
+    ("Adadelta", {"learning_rate": 1.0}),
+    ("RMSprop", {"learning_rate": 0.0625, "momentum": 0.5, "centered": True}),
+    ("RMSprop", {"learning_rate": 0.0625}),
+    ("Adam", {"learning_rate": 0.125}),
+    ("Adam", {"learning_rate": 0.125, "amsgrad": True}),
+])
+def test_matches_keras(name, kwargs):
+    # learning rates are powers of two: Keras stores them in float32
+    keras = keras_or_skip()
+    rng = np.random.default_rng(1)
+    w = rng.normal(size=(3, 2))
+    kvar = keras.Variable(w.copy(), dtype="float64")
+    kopt = getattr(keras.optimizers, name)(**kwargs)
+    opt = getattr(optimizers, name)(**kwargs)
+    for _ in range(6):
+        g = rng.normal(size=(3, 2))
+        kopt.apply_gradients([(keras.ops.convert_to_tensor(g, dtype="float64"), kvar)])
+        opt.step([w], [g])
+    np.testing.assert_allclose(w, keras.ops.convert_to_numpy(kvar), rtol=1e-12, atol=1e-14)
