@@ -10,6 +10,8 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 # JupyterLab refuses to run as root unless told (containers, CI, some cloud machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Tests run in 2 pytest workers on 2 cores: one BLAS thread each avoids oversubscription.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k perceptron"`.
 PYTEST_ARGS ?=
 
@@ -58,16 +60,16 @@ lab: $(VENV)/.installed-dev
 	    --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) notebooks/00_welcome.ipynb
 
 test: $(VENV)/.installed-test chromium
-	$(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax \
+	$(TEST_ENV) $(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax \
 	    --ignore=tests/browser_fixture tests notebooks solutions $(PYTEST_ARGS)
 	$(MAKE) test-compat
 
 # The library and structure tests only (no notebooks, no browser): quick feedback.
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n auto -m "not browser" --ignore=tests/browser_fixture tests $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n auto -m "not browser" --ignore=tests/browser_fixture tests $(PYTEST_ARGS)
 
 test-compat: $(VENV)/.installed-test $(COMPAT)/.installed
-	PYTHONPATH=$(CURDIR)/$(COMPAT) NNEDU_EXPECT_IPYWIDGETS=7.7.1 \
+	$(TEST_ENV) PYTHONPATH=$(CURDIR)/$(COMPAT) NNEDU_EXPECT_IPYWIDGETS=7.7.1 \
 	    $(BIN)/python -m pytest -n auto -p no:cacheprovider \
 	    tests/test_widgets_version.py $(WIDGET_TESTS)
 

@@ -1,6 +1,5 @@
 """Tests for nnedu.layers: gradients, shapes, parameter counts, modes, weights and errors."""
 
-import os
 
 import numpy as np
 import pytest
@@ -488,16 +487,7 @@ def test_layers_build_on_first_forward():
 # ------------------------------------------------------------------ Keras reference (optional)
 
 
-@pytest.fixture(scope="module")
-def keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    try:
-        import keras
-    except Exception as err:  # noqa: BLE001 - any import failure means: skip
-        pytest.skip(f"keras is not available: {err}")
-    if keras.backend.backend() != "torch":
-        pytest.skip("keras was already imported with another backend")
-    return keras
+# The `keras` fixture (Keras 3 on PyTorch, or a skip) is in conftest.py.
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised inside keras' torch backend

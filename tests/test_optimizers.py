@@ -1,7 +1,6 @@
 """Tests for nnedu.optimizers and nnedu.schedules: the update formulas, step by step."""
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -331,15 +330,6 @@ def test_schedule_validation():
 # ---------------------------------------------------------------- against Keras itself
 
 
-def keras_or_skip():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    try:
-        import keras
-    except Exception as err:  # noqa: BLE001 (keras absent, or its backend cannot load)
-        pytest.skip(f"keras is not usable here: {err}")
-    return keras
-
-
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("name, kwargs", [
     ("SGD", {"learning_rate": 0.125, "momentum": 0.9}),
@@ -351,9 +341,8 @@ def keras_or_skip():
     ("Adam", {"learning_rate": 0.125}),
     ("Adam", {"learning_rate": 0.125, "amsgrad": True}),
 ])
-def test_matches_keras(name, kwargs):
+def test_matches_keras(name, kwargs, keras):
     # learning rates are powers of two: Keras stores them in float32
-    keras = keras_or_skip()
     rng = np.random.default_rng(1)
     w = rng.normal(size=(3, 2))
     kvar = keras.Variable(w.copy(), dtype="float64")
