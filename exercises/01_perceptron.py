@@ -16,8 +16,9 @@
 # line), then run the check cell under it: it prints ✓ when your function is right, or
 # the input, the expected answer, what came back and a hint. Later exercises may call
 # your earlier functions (`train` can use `update`, `find_separator` uses `separates`).
-# To try a function on your own inputs, add a cell; the truth tables come from
-# `nnedu.data.logic_gate("and")`, which returns `(X, y)`.
+# The truth tables come from `nnedu.data.logic_gate("and")`, which returns `(X, y)`. The
+# small cells that try a function out are tagged `raises-exception`, so *Run All* goes on
+# past them while a function is still empty; add cells of your own to try more inputs.
 #
 # **Goals**
 #
@@ -43,6 +44,7 @@ import itertools
 import numpy as np
 
 from nnedu.checks import ch01
+from nnedu.data import logic_gate
 
 # %% [markdown]
 # ## Exercise 1 · Predict (1 point)
@@ -62,6 +64,11 @@ def predict(w, b, X):
     # YOUR CODE HERE
     raise NotImplementedError()
 
+
+# %% tags=["raises-exception"]
+X_and, y_and = logic_gate("and")
+print("the AND neuron w = (1, 1), b = -1.5:", predict(np.array([1.0, 1.0]), -1.5, X_and),
+      " AND:", y_and)
 
 # %%
 ch01.predict(predict)
@@ -116,6 +123,10 @@ def train(X, y, epochs=100, learning_rate=1.0):
     raise NotImplementedError()
 
 
+# %% tags=["raises-exception"]
+w_trained, b_trained, errors = train(X_and, y_and)
+print("AND: w =", w_trained, " b =", b_trained, " mistakes per epoch:", errors)
+
 # %%
 ch01.train(train)
 
@@ -166,6 +177,10 @@ def find_separator(X, y, values):
     # YOUR CODE HERE
     raise NotImplementedError()
 
+
+# %% tags=["raises-exception"]
+for gate in ["and", "or", "nand", "nor", "xor"]:
+    print(f"{gate:>4}:", find_separator(*logic_gate(gate), grid))
 
 # %%
 ch01.find_separator(find_separator)

@@ -14,7 +14,8 @@
 # You will write the activation functions of the lesson, their derivatives, and the tool
 # that tells you whether a derivative is right. Write your code where it says
 # `# YOUR CODE HERE` (delete the `raise NotImplementedError()` line) and run the check
-# cell under it.
+# cell under it. The cells that try your functions out are tagged `raises-exception`, so
+# *Run All* goes on past them while a function is still empty.
 #
 # **Goals**
 #
@@ -232,7 +233,7 @@ ch02.derivative_error(derivative_error)
 # All your functions, checked by your own tool at 50 random points (none exactly at the
 # kink $z = 0$ of relu and leaky relu):
 
-# %%
+# %% tags=["raises-exception"]
 z_test = np.random.default_rng(0).uniform(-5, 5, size=50)
 z_test = z_test[np.abs(z_test) > 1e-3]
 for name, f, f_grad in [("sigmoid", sigmoid, sigmoid_grad), ("relu", relu, relu_grad),
@@ -257,14 +258,28 @@ for name, f, f_grad in [("sigmoid", sigmoid, sigmoid_grad), ("relu", relu, relu_
 
 # %%
 from nnedu import activations as act
+from nnedu.gradcheck import rel_error
 
 kink = (act.relu(1e-5) - act.relu(-1e-5)) / 2e-5
+z_kink = np.array([-1.0, 0.0, 2.0])
+relu_numeric = (act.relu(z_kink + 1e-5) - act.relu(z_kink - 1e-5)) / 2e-5
+relu_error = rel_error(relu_numeric, act.relu_grad(z_kink))
+print(f"relative error of relu_grad at z = {z_kink}: {relu_error}")
+assert np.isclose(relu_error, 0.5)
 print(f"sigmoid(-40) = {float(act.sigmoid(-40.0)):.2e}, centred difference of relu at 0 = "
       f"{float(kink)}, tanh'(5) = {float(act.tanh_grad(5.0)):.1e}, "
       f"sigmoid'(5) = {float(act.sigmoid_grad(5.0)):.1e}")
 assert round(float(act.sigmoid(-40.0)) / 1e-18, 1) == 4.2 and kink == 0.5
 assert round(float(act.tanh_grad(5.0)) / 1e-4, 1) == 1.8
 assert round(float(act.sigmoid_grad(5.0)) / 1e-3, 1) == 6.6
+
+# Exercise 6's claim, on sin at z = 1 (true slope cos 1): the centred difference is far
+# more accurate than the one-sided one.
+eps = 1e-3
+one_sided_error = abs((np.sin(1 + eps) - np.sin(1)) / eps - np.cos(1))
+centred_error = abs((np.sin(1 + eps) - np.sin(1 - eps)) / (2 * eps) - np.cos(1))
+print(f"eps = {eps}: one-sided error {one_sided_error:.1e}, centred error {centred_error:.1e}")
+assert centred_error < 1e-3 * one_sided_error
 
 # %% [markdown]
 # ## Summary

@@ -132,7 +132,7 @@ fig
 # a single-layer perceptron cannot compute XOR ("one input or the other, but not
 # both"). The book was widely read as a verdict on neural networks in general, and
 # funding for them shrank for years. The way out, several layers trained together, is
-# the subject of chapters 03 and 05.
+# the subject of chapters 03 to 06.
 
 # %%
 timeline = {1943: "McCulloch and Pitts: the threshold neuron",
@@ -182,7 +182,10 @@ for i, (x_i, y_i) in enumerate(zip(X, y_and)):
     w_after, b_after = p.weights_history_[i + 1]
     print(f" {x_i.astype(int)}   {y_i}  {z:+.0f}    {int(z >= 0)}       {w_after}   {b_after:+.0f}")
 print("mistakes in epoch 1:", p.errors_[0])
-assert p.errors_ == [2]
+w_1, b_1 = p.weights_history_[1]                 # after the first sample, (0, 0)
+w_4, b_4 = p.weights_history_[4]                 # after the last sample, (1, 1)
+assert p.errors_ == [2] and b_1 == -1.0 and w_1.tolist() == [0.0, 0.0]
+assert (w_4 - p.weights_history_[3][0]).tolist() == [1.0, 1.0] and b_4 - p.weights_history_[3][1] == 1
 
 # %% [markdown]
 # The first sample $(0,0)$ gives $z = 0$, so the fresh neuron fires and is wrong: the
@@ -278,8 +281,10 @@ assert max(epochs_needed.values()) <= 6
 # or $\pm\alpha$, so with learning rate $\alpha$ all weights are exactly $\alpha$ times the
 # weights with rate 1, and the *line* $w \cdot x + b = 0$ is the same. The cell below
 # checks this with $\alpha = 0.25$ (a power of two, so the arithmetic is exact in floating
-# point; with $\alpha = 0.1$, rounding can decide a tie at exactly $z = 0$ differently).
-# From a random start it does matter: the smaller the rate, the longer the random
+# point). With $\alpha = 0.1$ the sums are rounded (0.1 + 0.2 - 0.3 is not exactly 0 in
+# floating point): a net input that should be exactly 0 comes out a hair above or below
+# it, and that tie is decided the other way. The cell shows this happening on AND, where
+# the mistake counts with rate 0.1 differ from those with rate 1. From a random start it does matter: the smaller the rate, the longer the random
 # initial weights keep their say. (The explorer below starts from small random weights;
 # give it `seed=None` to start from zero.)
 
@@ -291,6 +296,10 @@ for gate in ["and", "or", "nand", "nor"]:
     assert np.array_equal(quarter.weights_, 0.25 * one.weights_)
     assert quarter.bias_ == 0.25 * one.bias_
 print("learning rate 0.25: same mistakes, weights exactly 0.25 x those with rate 1")
+tenth, one = Perceptron(0.1).fit(X, y_and), Perceptron(1.0).fit(X, y_and)
+print("AND, mistakes per epoch with rate 1:", one.errors_, " with rate 0.1:", tenth.errors_)
+print("0.1 + 0.2 - 0.3 =", 0.1 + 0.2 - 0.3, "in floating point, not 0")
+assert tenth.errors_ != one.errors_ and 0.1 + 0.2 - 0.3 != 0
 
 # %% [markdown]
 # ## 6. XOR: the error count never reaches zero
@@ -316,20 +325,23 @@ print("end of epoch 2:", ends[1])
 print("end of epoch 3:", ends[2])
 repeats_from = next(k for k in range(30) if all(e == ends[k] for e in ends[k:]))
 print(f"from epoch {repeats_from + 1} on, every epoch ends in the same state:", ends[-1])
+print("mistakes in each of those epochs:", set(xor_model.errors_[repeats_from + 1:]))
 assert all(e == ends[-1] for e in ends[repeats_from:])
+assert set(xor_model.errors_[repeats_from + 1:]) == {4}          # every sample is a mistake
 
 # %% [markdown]
-# Inside each epoch the weights go round the same cycle of four mistakes, forever. The
-# plot shows the weights and bias after every single sample, and, on the right, a noisy
-# XOR cloud of 100 points where the number of mistakes per epoch keeps jumping up and
-# down instead of settling.
+# Inside each epoch the weights go round the same cycle of four mistakes (every sample
+# is wrong, as the cell shows), forever. The plot shows the weights and bias after every
+# single sample. On the right is a bigger XOR problem: 100 random points in the square
+# $[-1, 1]^2$, labelled 1 where $x_1$ and $x_2$ have different signs. There the number of
+# mistakes per epoch keeps jumping up and down instead of settling.
 
 # %%
 steps = np.arange(len(history))
 params = np.array([[w[0], w[1], b] for w, b in history])
 X_cloud, y_cloud = make_xor(100, noise=0.0, seed=0)
 cloud = Perceptron().fit(X_cloud, y_cloud, epochs=60)
-assert not cloud.converged_
+assert not cloud.converged_ and len(y_cloud) == 100
 
 fig, (ax1, ax2) = style.new_figure(1, 2, figsize=(11, 3.6))
 for k, name in enumerate(["w1", "w2", "b"]):

@@ -128,7 +128,8 @@ nnedu.show_source(act.tanh_grad)
 # **ReLU**, the rectified linear unit, $\mathrm{relu}(z) = \max(0, z)$, range $[0, \infty)$.
 # Its derivative is 0 for $z < 0$ and 1 for $z > 0$; at $z = 0$ it is undefined (the
 # graph has a corner), and libraries simply use 0 there. It is cheap, it does not
-# saturate for $z > 0$, and its output is exactly 0 for half of all inputs (sparse).
+# saturate for $z > 0$, and its output is exactly 0 for every negative input, so in a
+# layer many units output 0 at once (a *sparse* output).
 #
 # **Leaky ReLU** gives the negative side a small slope $\alpha$ so that the gradient is
 # never exactly 0: $z$ for $z > 0$, $\alpha z$ otherwise. The classic slope is
@@ -175,6 +176,7 @@ assert abs(h.mean()) < 0.1 and abs(h.var() - 1) < 0.1
 # %%
 z_batch = np.array([-2.0, -1.0, 0.5, 3.0])
 target = np.array([-0.6, -0.3, 0.5, 3.0])        # what a slope of 0.3 would produce
+assert np.allclose(target[:2], 0.3 * z_batch[:2])
 alpha_p = 0.01
 output = np.where(z_batch > 0, z_batch, alpha_p * z_batch)
 d_loss_d_output = 2 * (output - target) / len(z_batch)              # mean squared error
@@ -234,13 +236,15 @@ assert np.isclose(p.sum(), 1.0) and np.all(p > 0)
 
 # %%
 z_test = rng.uniform(0.1, 3.0, size=20) * rng.choice([-1.0, 1.0], size=20)
-for name in ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish",
-             "mish", "softplus"]:
+names = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish", "mish",
+         "softplus"]
+for name in names:
     f, f_grad = act.get(name), act.get_grad(name)
-    numeric = numerical_gradient(lambda v: float(np.sum(f(v))), z_test.copy())
+    numeric = numerical_gradient(lambda v, f=f: float(np.sum(f(v))), z_test.copy())
     error = rel_error(numeric, f_grad(z_test))
     assert error < 1e-7, (name, error)
-print("all 10 derivatives agree with the numerical derivative (relative error < 1e-7)")
+print(f"all {len(names)} derivatives agree with the numerical derivative "
+      "(relative error < 1e-7)")
 
 # %% [markdown]
 # ## 5. Saturation and vanishing gradients
@@ -335,11 +339,12 @@ def fit_one_unit(f, f_grad, steps=300, learning_rate=1.0):
 
 relu_losses, w_relu, b_relu = fit_one_unit(act.relu, act.relu_grad)
 leaky_losses, w_leaky, b_leaky = fit_one_unit(act.leaky_relu, act.leaky_relu_grad)
-print(f"relu : every z < 0? {bool(np.all(X @ np.array([0.5, 0.5]) - 3 < 0))}; "
+z_start = X @ np.array([0.5, 0.5]) - 3.0
+print(f"relu : largest z at the start {z_start.max():.3f}; "
       f"after 300 steps w = {w_relu}, b = {b_relu}, loss {relu_losses[-1]:.3f}")
 print(f"leaky: after 300 steps w = {w_leaky.round(3)}, b = {b_leaky:.3f}, "
       f"loss {leaky_losses[-1]:.1e}")
-assert np.array_equal(w_relu, [0.5, 0.5]) and b_relu == -3.0
+assert z_start.max() <= -2 and np.array_equal(w_relu, [0.5, 0.5]) and b_relu == -3.0
 assert leaky_losses[-1] < 1e-3 < relu_losses[-1]
 
 # %%

@@ -267,3 +267,9 @@ def test_find_separator_that_always_answers_fails():
         return found if found is not None else (np.zeros(X.shape[1]), 0.0)
 
     fails_with(ch01.find_separator, never_none, "data = XOR", "expected None")
+
+
+def test_find_separator_that_gives_up_is_shown_the_first_separator():
+    fails_with(ch01.find_separator, lambda X, y, values: None, "data = AND",
+               "expected a (w, b) that separates the data",
+               "the first is w = [0.5, 0.5], b = -1.0", "but you returned None")

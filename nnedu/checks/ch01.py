@@ -252,11 +252,11 @@ def separates(student_separates):
 # ---------------------------------------------------------------------------
 
 def _reference_search(X, y, values):
-    """True if some w in values^D and b in values separate (X, y) (the check's own search)."""
+    """The first (w, b) with w in values^D and b in values that separates (X, y), or None."""
     for *w, b in itertools.product(values, repeat=X.shape[1] + 1):
         if _separates(np.array(w), b, X, y):
-            return True
-    return False
+            return np.array(w), b
+    return None
 
 
 @exercise("01", "find_separator", points=2)
@@ -278,18 +278,20 @@ def find_separator(student_find_separator):
         ("parity of 3 inputs (D = 3)", X3, parity, grid),
     ]
     for name, X, y, values in cases:
-        exists = _reference_search(X, y, values)
+        found = _reference_search(X, y, values)
         got = call(student_find_separator, X.copy(), y.copy(), values.copy())
         inputs = {"data": name, "values": values}
-        if not exists:
+        if found is None:
             expect_true(got is None, f"for data = {name}: no (w, b) on this grid separates the "
                                      f"data, so expected None, got {got!r:.80}",
                         hint="return None only after trying every candidate; never return a "
                              "(w, b) that separates() rejects.")
             continue
+        example = f"w = {found[0].tolist()}, b = {found[1]}"
         expect_true(got is not None and not (isinstance(got, bool)),
-                    f"for data = {name}: a separating (w, b) exists on this grid "
-                    f"(the check found one), but you returned {got!r:.80}",
+                    f"for data = {name} expected a (w, b) that separates the data (one "
+                    f"exists on this grid, the first is {example}), but you returned "
+                    f"{got!r:.80}",
                     hint="try every w in values^D (D = X.shape[1]: itertools.product(values, "
                          "repeat=D)) and every b in values.")
         w, b = _unpack_pair(got, "find_separator", inputs)
@@ -298,6 +300,8 @@ def find_separator(student_find_separator):
                     f"for data = {name}: expected w of shape ({X.shape[1]},), got shape {w.shape}",
                     hint="one weight per feature: D = X.shape[1] weights.")
         expect_true(_separates(w, float(b), X, y),
-                    f"for data = {name}: you returned w = {w}, b = {b}, which gets "
-                    f"{int(np.sum(_predict(w, float(b), X) != y))} of {len(y)} rows wrong",
+                    f"for data = {name} expected a (w, b) that gets every row right (the "
+                    f"first on the grid is {example}), but you returned w = {w}, b = {b}, "
+                    f"which gets {int(np.sum(_predict(w, float(b), X) != y))} of {len(y)} "
+                    "rows wrong",
                     hint="return the first (w, b) for which separates(w, b, X, y) is True.")

@@ -356,7 +356,8 @@ def derivative_error(student_derivative_error):
         diff = np.abs(numeric - analytic)
         mistakes = [
             (float(np.max(diff)), ("divide by the scale max(max |numeric|, max |analytic|, "
-                                  "1e-12): an absolute difference of 1e4 is tiny next to 1e6.")),
+                                  "1e-12): an absolute difference says nothing without the "
+                                  "size of the numbers (1e4 is tiny next to 1e6).")),
             (float(np.mean(diff)) / max(np.max(np.abs(numeric)), np.max(np.abs(analytic))),
              "take the LARGEST difference (np.max), not the mean: one wrong entry is a bug."),
         ]
