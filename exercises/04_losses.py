@@ -138,7 +138,7 @@ ch04.binary_cross_entropy(binary_cross_entropy)
 #
 # Hints: build the whole `(N, K)` array of $\log p$, then pick one entry per row with
 # `log_p[np.arange(N), labels]`. The check uses logits like $(1000, 0, -1000)$ with the
-# true class first: the answer there is about 0, not nan.
+# true class first: that example's loss is about 0, not nan.
 
 # %%
 def cross_entropy_from_logits(z, labels):

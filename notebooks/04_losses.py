@@ -85,9 +85,10 @@ errors = y_pred - y_true
 mse_value = losses.mse(y_true, y_pred)
 mae_value = losses.mae(y_true, y_pred)
 print("errors:", errors)
-print(f"MSE = mean of squares   = {mse_value}")
-print(f"MAE = mean of |errors|  = {mae_value}")
+print(f"MSE = mean of squares   = {np.sum(errors ** 2)} / 4 = {mse_value}")
+print(f"MAE = mean of |errors|  = {np.sum(np.abs(errors))} / 4 = {mae_value}")
 assert np.array_equal(errors ** 2, [0.25, 0.25, 0.0, 1.0])
+assert np.sum(errors ** 2) == 1.5 and np.sum(np.abs(errors)) == 2.0
 assert mse_value == np.mean(errors ** 2) == 0.375
 assert mae_value == np.mean(np.abs(errors)) == 0.5
 
@@ -236,11 +237,11 @@ for c in (-100.0, 5.0, 300.0):
 
 # %% [markdown]
 # **The stable form.** The formula as written overflows: $e^{1000}$ is larger than the
-# largest float64 (about $1.8 \cdot 10^{308}$), so a direct computation gives
-# $\infty / \infty$ = nan. Shift invariance gives the cure for free: subtract the largest
-# logit first, $p = \mathrm{softmax}(z - \max_k z_k)$. Then the largest exponent is
-# $e^0 = 1$, nothing overflows, and at least one term of the sum is 1, so we never divide
-# by 0. That is exactly what the library does:
+# largest float64 (about $1.8 \cdot 10^{308} \approx e^{709.8}$, printed below), so a
+# direct computation gives $\infty / \infty$ = nan. Shift invariance gives the cure for
+# free: subtract the largest logit first, $p = \mathrm{softmax}(z - \max_k z_k)$. Then the
+# largest exponent is $e^0 = 1$, nothing overflows, and at least one term of the sum is
+# 1, so we never divide by 0. That is exactly what the library does:
 
 # %%
 nnedu.show_source(softmax)
@@ -253,7 +254,9 @@ print("naive :", naive)
 print("stable:", softmax(big).round(4), " (the same as for z =", z, ")")
 assert np.all(np.isnan(naive))
 assert np.allclose(softmax(big), p)
-print("largest float64:", np.finfo(np.float64).max)
+largest = np.finfo(np.float64).max
+print(f"largest float64: {largest:.4g} = e^{np.log(largest):.1f}: e^z overflows above that")
+assert np.log(largest) < 1000
 
 # %% [markdown]
 # ## 5. Cross-entropy
@@ -419,24 +422,36 @@ numeric_mse = numerical_gradient(lambda v: (sigmoid(v[0]) - 1) ** 2, np.array([-
 i3 = np.argmin(np.abs(z_range + 3))
 assert np.isclose(numeric_ce[0], grad_ce[i3]) and np.isclose(numeric_mse[0], grad_mse[i3])
 
-fig, ax = style.new_figure(figsize=(7.0, 4.0))
+loss_ce = -np.log(p_range)                              # -log sigmoid(z)
+loss_mse = (p_range - 1.0) ** 2                         # (sigmoid(z) - 1)^2
+fig, (ax_l, ax) = style.new_figure(1, 2, figsize=(11.0, 4.0))
+ax_l.plot(z_range, loss_ce, color=style.BLUE, lw=2, label="cross-entropy: -log p")
+ax_l.plot(z_range, loss_mse, color=style.VERMILLION, lw=2, label="squared error: (p - 1)²")
+style.apply(ax_l, title="The losses: squared error levels off at 1",
+            xlabel="logit z (p = sigmoid(z))", ylabel="loss for y = 1")
+ax_l.legend(loc="upper right", fontsize=8)
 ax.plot(z_range, grad_ce, color=style.BLUE, lw=2, label="cross-entropy: p - y")
 ax.plot(z_range, grad_mse, color=style.VERMILLION, lw=2,
         label="squared error: 2 (p - y) p (1 - p)")
 ax.axhline(0, color=style.GREY, lw=0.8)
-ax.axvspan(-10, -4, color=style.LIGHT_GREY, alpha=0.6, lw=0)
+for axis in (ax_l, ax):
+    axis.axvspan(-10, -4, color=style.LIGHT_GREY, alpha=0.6, lw=0)
 ax.text(-7.0, -0.5, "confidently\nwrong", ha="center", fontsize=style.TEXT_SIZE)
-style.apply(ax, title="True label y = 1: the gradient when the network is wrong",
-            xlabel="logit z (p = sigmoid(z))", ylabel="dL/dz")
+style.apply(ax, title="Their gradients when the network is wrong",
+            xlabel="logit z (p = sigmoid(z))", ylabel="dL/dz for y = 1")
 ax.legend(loc="lower right", fontsize=8)
+assert loss_ce[at] > 10 and loss_mse[at] < 1.0         # at z = -10
 fig
 
 # %% [markdown]
-# The cross-entropy curve (blue) stays near $-1$ for all very negative $z$: cross-entropy
-# pushes hardest exactly when the network is most wrong. The squared-error curve is near
-# 0 there, so a network trained with squared error on probabilities can sit in a
-# confidently wrong state for a long time. (The cell also checks both formulas against numerical derivatives at
-# $z = -3$.)
+# On the left, the losses themselves: as $z$ goes to $-\infty$, the cross-entropy
+# $-\log \sigma(z)$ keeps growing (about like $-z$: it is above 10 at $z = -10$), while
+# the squared error can never exceed $(0 - 1)^2 = 1$ and flattens out. On the right,
+# their slopes: the cross-entropy gradient (blue) stays near $-1$ for all very negative
+# $z$, so cross-entropy pushes hardest exactly when the network is most wrong. The
+# squared-error gradient is near 0 there, so a network trained with squared error on
+# probabilities can sit in a confidently wrong state for a long time. (The cell also
+# checks both gradient formulas against numerical derivatives at $z = -3$.)
 #
 # ## 8. Cross-entropy is not symmetric
 #

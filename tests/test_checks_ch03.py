@@ -212,3 +212,27 @@ def test_sequential_forward_without_biases_fails():
 def test_sequential_forward_calling_model_forward_is_refused():
     fails_with(ch03.sequential_forward, lambda model, X: model.forward(X),
                "called model.forward", "layer by layer")
+
+
+def test_sequential_forward_calling_each_layers_forward_is_refused():
+    def via_layers(model, X):
+        for layer in model.layers:
+            X = layer.forward(X)
+        return X
+
+    fails_with(ch03.sequential_forward, via_layers, "called layer.forward",
+               "layer.params['kernel']")
+
+
+def test_sequential_forward_calling_predict_is_refused():
+    fails_with(ch03.sequential_forward, lambda model, X: model.predict(X, batch_size=2),
+               "called model.forward (or model.predict)")
+
+
+def test_xor_weights_with_a_flat_w2_fail_with_the_column_hint():
+    def flat_w2():
+        W1, b1, _, b2 = xor_right()
+        return W1, b1, np.array([20.0, 20.0]), b2
+
+    message = fails_with(ch03.xor_weights, flat_w2, "the shape of W2", "as a column")
+    assert "bare number" not in message

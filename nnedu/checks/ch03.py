@@ -149,10 +149,13 @@ def xor_weights(student_xor_weights):
     arrays = []
     for (name, shape), value in zip(shapes.items(), got):
         arr = np.asarray(value, dtype=float)
-        expect_equal(arr.shape, shape, what=f"the shape of {name}",
-                     hint="W1 is (inputs, hidden units) = (2, 2), b1 is (2,), W2 is "
-                          "(hidden units, outputs) = (2, 1), b2 is (1,). Write b2 as "
-                          "np.array([value]), not a bare number.")
+        hint = ("W1 is (inputs, hidden units) = (2, 2), b1 is (2,), W2 is "
+                "(hidden units, outputs) = (2, 1), b2 is (1,).")
+        if name == "b2" and arr.ndim == 0:
+            hint += " Write b2 as np.array([value]), not a bare number."
+        if name == "W2" and arr.shape == (2,):
+            hint += " Write W2 as a column: np.array([[w1], [w2]])."
+        expect_equal(arr.shape, shape, what=f"the shape of {name}", hint=hint)
         arrays.append(arr)
     out = xor_net_forward(XOR_X, *arrays)[:, 0]
     computed = (out > 0.5).astype(int)
@@ -207,10 +210,16 @@ def _layerwise(model, X, skip_activation=False, skip_bias=False, only_last_activ
     return out
 
 
-def _refuse_forward(x, training=False):
+def _refuse_forward(x, training=False, batch_size=None, verbose=0):
     raise CheckFailed("sequential_forward called model.forward (or model.predict): compute the "
                       "pass yourself, layer by layer, from layer.params['kernel'], "
                       "layer.params['bias'] and layer.activation")
+
+
+def _refuse_layer_forward(x, training=False):
+    raise CheckFailed("sequential_forward called layer.forward: compute each layer yourself, "
+                      "f(out @ layer.params['kernel'] + layer.params['bias']) with "
+                      "f = activations.get(layer.activation)")
 
 
 @exercise("03", "sequential_forward", points=2)
@@ -219,6 +228,8 @@ def sequential_forward(student_sequential_forward):
     for name, model, X in _reference_models():
         want = model.forward(X)
         model.forward = model.predict = _refuse_forward  # the student computes it
+        for layer in model.layers:
+            layer.forward = _refuse_layer_forward
         got = call(student_sequential_forward, model, X.copy())
         hint = _diagnose(got, [
             (_layerwise(model, X, skip_activation=True),
