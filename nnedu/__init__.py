@@ -42,7 +42,11 @@ _SHORTCUTS = {
     "load_model": "nnedu.models",
 }
 
-__all__ = sorted(_SUBMODULES | set(_SHORTCUTS))
+__all__ = [
+    "Sequential", "activations", "callbacks", "checks", "conv", "course", "data", "gradcheck",
+    "graph", "initializers", "layers", "load_model", "losses", "models", "optimizers",
+    "perceptron", "regularizers", "show_source", "surfaces", "viz",
+]
 
 
 def __getattr__(name):

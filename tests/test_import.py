@@ -57,3 +57,11 @@ def test_import_nnedu_costs_little_more_than_numpy():
         f"`import nnedu` takes {extra:.3f} s on top of numpy ({numpy_time:.3f} s); "
         f"the limit is 0.3 s: import heavy modules lazily."
     )
+
+
+def test_top_level_names_are_the_submodules_and_shortcuts():
+    import nnedu
+
+    assert sorted(nnedu.__all__) == sorted(nnedu._SUBMODULES | set(nnedu._SHORTCUTS))
+    assert nnedu.Sequential is nnedu.models.Sequential
+    assert nnedu.load_model is nnedu.models.load_model
