@@ -25,7 +25,7 @@ def test_every_solution_has_its_exercise_notebook():
 class TestBlankExercises:
     @pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
     def test_blank_exercises_score_zero_and_say_not_attempted(self, path):
-        records = grade_notebook(path, timeout=120)
+        records = grade_notebook(path, timeout=300)
         expected = load_chapter(path.name[:2])
         assert [r["exercise"] for r in records] == list(expected)
         assert len(expected) >= 4, "a chapter has at least 4 checked exercises"
@@ -38,7 +38,7 @@ class TestBlankExercises:
 class TestSolutions:
     @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
     def test_solutions_score_full_marks(self, path):
-        records = grade_notebook(path, timeout=120)
+        records = grade_notebook(path, timeout=300)
         expected = load_chapter(path.name[:2])
         assert [r["exercise"] for r in records] == list(expected)
         for record in records:
