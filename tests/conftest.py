@@ -3,6 +3,13 @@
 import os
 
 import pytest
+from hypothesis import settings
+
+# In CI the property tests draw the same examples every run (a red CI always means a
+# change, never bad luck); locally they explore new examples each time.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

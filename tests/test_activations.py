@@ -222,7 +222,10 @@ def test_non_numeric_input_is_a_type_error():
         act.sigmoid([1.0, None])
 
 
-away_from_kinks = arrays(np.float64, (6,), elements=st.floats(-5, 5).filter(lambda v: abs(v) > 0.01))
+# |z| <= 3: further out the slopes of tanh and sigmoid are so small (1.8e-4 at z = 5) that the
+# rounding error of the centred difference, ~1e-16 / eps, is itself ~1e-7 of the slope. The
+# saturated regime is checked against its exact limits below.
+away_from_kinks = arrays(np.float64, (6,), elements=st.floats(-3, 3).filter(lambda v: abs(v) > 0.01))
 
 
 @pytest.mark.parametrize("name", ELEMENTWISE)

@@ -32,6 +32,8 @@ pytestmark = [
     # ipywidgets 7.7.1 (Colab's) with a current ipykernel warns about ipykernel's own
     # API whenever a widget is created; not ours to fix (as in test_viz_basic.py).
     pytest.mark.filterwarnings("ignore:The `ipykernel.comm.Comm` class has been deprecated"),
+    # matplotlib 3.7 (the oldest supported) calls pyparsing APIs that pyparsing 3.3 deprecates.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:matplotlib"),
 ]
 
 # Small settings: every control matters in the starting state (random_normal, so that

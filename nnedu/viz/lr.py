@@ -129,12 +129,12 @@ class LearningRateExplorer(Explorer):
     def _set_surface(self, surf):
         """Draw the contours of a new surface (cached grid; only on a surface change)."""
         for contour in self._contours.values():
-            contour.set_visible(False)
+            _set_visible(contour, False)
         if surf.name not in self._contours:  # made once per surface, then shown or hidden
             xx, yy, zz, levels = _grid(surf.name)
             self._contours[surf.name] = self.ax.contourf(xx, yy, zz, levels=levels,
                                                          cmap="Greys", alpha=0.5, zorder=1)
-        self._contours[surf.name].set_visible(True)
+        _set_visible(self._contours[surf.name], True)
         self.ax.set_xlim(surf.box[0], surf.box[1])
         self.ax.set_ylim(surf.box[2], surf.box[3])
         self.ax.set_title(f"{surf.name}: f = {surf.formula}", fontsize=style.TITLE_SIZE)
@@ -219,6 +219,18 @@ def _summary(name, learning_rate, surf, points, diverged):
 
 
 _GRIDS = {}
+
+
+def _set_visible(contour_set, visible):
+    """Show or hide a filled contour plot.
+
+    From matplotlib 3.8 a contour set is one artist; in 3.7 it is a list of collections.
+    """
+    if hasattr(contour_set, "set_visible"):
+        contour_set.set_visible(visible)
+    else:
+        for collection in contour_set.collections:
+            collection.set_visible(visible)
 
 
 def _grid(name):
