@@ -19,12 +19,13 @@ PYTEST_ARGS ?=
 WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py
 COMPAT := .venv-compat
 
-.PHONY: lab test test-fast test-compat bench exercises sync lint chromium clean help
+.PHONY: lab test test-fast test-compat test-oldest bench exercises sync lint chromium clean help
 
 help:
 	@echo "make lab          open the course in JupyterLab (installs into .venv first if needed)"
 	@echo "make test         run every test: library, notebooks, exercises, widgets, browser"
 	@echo "make test-compat  rerun the widget tests with ipywidgets 7.7.1 (Colab's version)"
+	@echo "make test-oldest  the tests on the oldest supported stack (Python 3.10, numpy 1.24, ...)"
 	@echo "make bench        speed figures against PyTorch and per explorer"
 	@echo "make exercises    regenerate exercises/ from solutions/"
 	@echo "make sync         stamp badges and sync the notebooks with their .py twins"
@@ -73,6 +74,21 @@ test-compat: $(VENV)/.installed-test $(COMPAT)/.installed
 	    $(BIN)/python -m pytest -n auto -p no:cacheprovider \
 	    tests/test_widgets_version.py $(WIDGET_TESTS)
 
+# The oldest versions nnedu supports, in a venv of their own (needs a python3.10).
+PYTHON_OLDEST ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python) python3.10)
+OLDEST := .venv-oldest
+OLDEST_PINS := numpy==1.24.4 'matplotlib==3.7.*' ipywidgets==7.7.1
+
+$(OLDEST)/.installed: pyproject.toml
+	$(PYTHON_OLDEST) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet $(OLDEST_PINS) -e '.[dev]'
+	touch $@
+
+test-oldest: $(OLDEST)/.installed
+	$(TEST_ENV) $(OLDEST)/bin/python -m pytest -n auto --dist loadscope --nbval-lax \
+	    -m "not browser" --ignore=tests/browser_fixture --deselect tests/test_make_lab.py \
+	    tests notebooks solutions $(PYTEST_ARGS)
+
 # --- the rest ---------------------------------------------------------------------------
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
@@ -87,4 +103,4 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check nnedu tests benchmarks scripts
 
 clean:
-	rm -rf $(VENV) $(COMPAT) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(COMPAT) $(OLDEST) .pytest_cache .hypothesis
