@@ -134,6 +134,20 @@ class Layer:
                              f"array of shape {dy.shape}.")
         return self._backward(dy)
 
+    def backward_from_preactivation(self, dz):
+        """Like backward, but given dL/dz for the PRE-activation z (the activation is skipped).
+
+        The model uses it for softmax + cross-entropy, whose gradient with respect to
+        the logits z is simply (p - y) / N: no need to go through softmax's Jacobian.
+        A layer without a fused activation treats this exactly like backward.
+        """
+        saved = getattr(self, "_f", None)
+        self._f = None  # _f = None means "linear": dL/dz passes straight through
+        try:
+            return self.backward(dz)
+        finally:
+            self._f = saved
+
     def _cache_batch_shape(self):
         return (self._batch_size,) + tuple(self._last_output_shape)
 

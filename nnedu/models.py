@@ -376,7 +376,7 @@ class Sequential:
         for i in range(last, first - 1, -1):
             layer = self.layers[i]
             if i == last and fused:
-                dy = _backward_skipping_activation(layer, dy)
+                dy = layer.backward_from_preactivation(dy)  # dy is dL/dlogits = (p - y) / N
             else:
                 dy = layer.backward(dy)
 
@@ -618,23 +618,6 @@ def _warn_divergence(epoch, batch, where="", stacklevel=4):
 def _call(callback_list, hook, *args):
     for callback in callback_list:
         getattr(callback, hook)(*args)
-
-
-def _backward_skipping_activation(layer, dz):
-    """Backward of ``layer`` given dL/dz for its PRE-activation z (the fused gradient).
-
-    An Activation layer then passes dz through unchanged; a layer with a fused
-    activation (Dense(..., activation="softmax")) runs its backward with the
-    activation switched off for that one call.
-    """
-    if isinstance(layer, layers_module.Activation):
-        return dz
-    saved = layer._f
-    layer._f = None  # the layers treat _f = None as "linear": dL/dz passes straight through
-    try:
-        return layer.backward(dz)
-    finally:
-        layer._f = saved
 
 
 def _fused_loss_and_gradient(y, p, weights, activation):

@@ -534,3 +534,28 @@ def test_batchnorm_matches_keras_in_both_modes(keras):
                                    expected, rtol=1e-4, atol=1e-4)
     for mine, reference in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_allclose(mine, reference, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("make", [
+    lambda act: Dense(3, activation=act, input_shape=(4,), seed=0),
+    lambda act: Conv2D(2, 3, padding="same", activation=act, input_shape=(5, 5, 2), seed=0),
+    lambda act: Activation(act or "linear"),
+])
+def test_backward_from_preactivation_skips_only_the_activation(make):
+    """With dL/dz given, the layer's backward equals that of the same layer without activation."""
+    fused, linear = make("softmax"), make(None)
+    shape = (2, 4) if isinstance(fused, Dense) else (2, 5, 5, 2)
+    if isinstance(fused, Activation):
+        shape = (2, 3)
+    for layer in (fused, linear):
+        layer.build(shape[1:])
+    linear.set_weights(fused.get_weights())
+    x = np.random.default_rng(0).normal(size=shape)
+    fused.forward(x, training=True)
+    linear.forward(x, training=True)
+    dz = np.random.default_rng(1).normal(size=(shape[0], *linear.output_shape))
+    np.testing.assert_allclose(fused.backward_from_preactivation(dz), linear.backward(dz))
+    for name in linear.grads:
+        np.testing.assert_allclose(fused.grads[name], linear.grads[name])
+    assert fused.activation == "softmax"  # switched off for that one call only
+    assert not np.allclose(fused.backward(dz), linear.backward(dz))
