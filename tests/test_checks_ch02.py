@@ -2,20 +2,10 @@
 
 import numpy as np
 import pytest
+from checkhelpers import fails_with
 
 from nnedu.checks import ch02
-from nnedu.checks._core import NOT_ATTEMPTED, CheckFailed
-
-
-def fails_with(check, student, *phrases):
-    """Run a check that must fail; assert its message contains every phrase."""
-    with pytest.raises(CheckFailed) as info:
-        check(student)
-    message = str(info.value)
-    for phrase in phrases:
-        assert phrase in message, f"{phrase!r} not in {message!r}"
-    return message
-
+from nnedu.checks._core import NOT_ATTEMPTED
 
 # ---------------------------------------------------------------- right answers
 

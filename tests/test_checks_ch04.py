@@ -2,24 +2,10 @@
 
 import numpy as np
 import pytest
+from checkhelpers import blank, fails_with
 
 from nnedu.checks import ch04
-from nnedu.checks._core import NOT_ATTEMPTED, CheckFailed, registry
-
-
-def fails_with(check, student, *phrases):
-    """Run a check that must fail; assert its message contains every phrase."""
-    with pytest.raises(CheckFailed) as info:
-        check(student)
-    message = str(info.value)
-    for phrase in phrases:
-        assert phrase in message, f"{phrase!r} not in {message!r}"
-    return message
-
-
-def blank(*args):
-    raise NotImplementedError()
-
+from nnedu.checks._core import NOT_ATTEMPTED, registry
 
 CHECKS = [ch04.one_hot, ch04.softmax, ch04.binary_cross_entropy,
           ch04.cross_entropy_from_logits, ch04.cross_entropy_gradient, ch04.train_step]

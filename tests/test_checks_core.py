@@ -8,11 +8,13 @@ from nnedu.checks._core import (
     MIME,
     CheckFailed,
     call,
+    diagnose,
     exercise,
     expect_close,
     expect_equal,
     expect_shape,
     expect_true,
+    matches,
     registry,
 )
 
@@ -95,6 +97,47 @@ def test_expect_helpers_on_their_own():
         expect_true(False, "the loss must be positive")
     with pytest.raises(CheckFailed, match=r"for x = 1, y = \[1, 2\] expected"):
         expect_close(1.0, 2.0, inputs={"x": 1, "y": [1, 2]})
+
+
+def test_matches_compares_shape_and_numbers_as_np_allclose_with_atol_1e_9():
+    # |got - value| <= 1e-9 + 1e-5 |value|: 2 + 1e-5 is within 1e-9 + 2e-5 of 2, 2 + 1e-4 is not
+    assert matches([1.0, 2.0], np.array([1.0, 2.0 + 1e-5]))
+    assert not matches([1.0, 2.0], [1.0, 2.0 + 1e-4])
+    assert matches(0.0, 5e-10) and not matches(0.0, 2e-9)   # near 0 only atol counts
+    assert not matches([1.0, 2.0], [[1.0, 2.0]])            # shape (2,) vs (1, 2)
+    assert matches(3, 3.0) and matches(np.int64(1), 1.0)
+    assert not matches("abc", 1.0)                          # not numbers
+    assert not matches([1.0, "x"], [1.0, 2.0])
+    assert not matches(1.0, None) and not matches(None, None)   # None matches nothing
+
+
+def test_matches_counts_nan_as_equal_only_when_asked():
+    got, wrong = np.array([np.nan, 1.0]), np.array([np.nan, 1.0])
+    assert not matches(got, wrong)
+    assert matches(got, wrong, equal_nan=True)
+    assert not matches(got, [1.0, 1.0], equal_nan=True)
+
+
+def test_diagnose_returns_the_first_matching_hint_else_the_default():
+    mistakes = [(None, "not computable"), (np.array([1.0, 2.0]), "first"),
+                ([1.0, 2.0], "second"), ([2.0, 1.0], "reversed")]
+    assert diagnose([1.0, 2.0], mistakes, "default") == "first"
+    assert diagnose([2.0, 1.0], mistakes, "default") == "reversed"
+    assert diagnose([0.0, 0.0], mistakes, "default") == "default"
+    assert diagnose(np.nan, [(np.nan, "nan")], "default") == "default"
+    assert diagnose(np.nan, [(np.nan, "nan")], "default", equal_nan=True) == "nan"
+
+
+def test_diagnose_computes_wrong_answers_lazily():
+    computed = []
+
+    def wrong_answers():
+        for value, hint in [(1.0, "one"), (2.0, "two"), (3.0, "three")]:
+            computed.append(value)
+            yield value, hint
+
+    assert diagnose(2.0, wrong_answers(), "default") == "two"
+    assert computed == [1.0, 2.0]   # the third wrong answer was never computed
 
 
 def test_registry_lists_exercises_in_order_with_points():

@@ -14,16 +14,19 @@ from nnedu.checks._core import (
     CheckFailed,
     CheckResult,
     call,
+    diagnose,
     exercise,
     expect_close,
     expect_equal,
     expect_shape,
     expect_true,
     load_chapter,
+    matches,
     registry,
 )
 
 __all__ = [
-    "MIME", "NOT_ATTEMPTED", "CheckFailed", "CheckResult", "call", "exercise",
-    "expect_close", "expect_equal", "expect_shape", "expect_true", "load_chapter", "registry",
+    "MIME", "NOT_ATTEMPTED", "CheckFailed", "CheckResult", "call", "diagnose", "exercise",
+    "expect_close", "expect_equal", "expect_shape", "expect_true", "load_chapter", "matches",
+    "registry",
 ]

@@ -213,6 +213,49 @@ def expect_true(condition, message, hint=None):
         _fail(message, hint)
 
 
+# ---------------------------------------------------------------------------
+# Naming the mistake: compare a wrong answer with the typical wrong answers
+# ---------------------------------------------------------------------------
+
+def matches(got, value, equal_nan=False):
+    """True when ``got`` has the shape of ``value`` and, entry by entry, its numbers.
+
+    "The same number" as np.allclose with atol=1e-9: |got - value| <= 1e-9 + 1e-5 |value|.
+    A ``value`` of None (a wrong answer that could not be computed) matches
+    nothing, and neither does a ``got`` that is not numbers. With
+    ``equal_nan=True``, nan in the same places counts as equal.
+
+    >>> matches([1.0, 2.0], np.array([1.0, 2.0 + 1e-12]))
+    True
+    >>> matches([1.0, 2.0], [[1.0, 2.0]])     # shape (2,) is not shape (1, 2)
+    False
+    """
+    if value is None:
+        return False
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    value = np.asarray(value, dtype=float)
+    return got_arr.shape == value.shape and bool(
+        np.allclose(got_arr, value, atol=1e-9, equal_nan=equal_nan))
+
+
+def diagnose(got, mistakes, default, equal_nan=False):
+    """The hint of the first (wrong value, hint) pair that ``got`` :func:`matches`, else ``default``.
+
+    ``mistakes`` may be a generator, so that a wrong value is only computed
+    when the earlier ones did not match; a wrong value of None is skipped.
+
+    >>> diagnose(-1.0, [(1.0, "the sign"), (-1.0, "no bias")], "look again")
+    'no bias'
+    """
+    for wrong, hint in mistakes:
+        if matches(got, wrong, equal_nan=equal_nan):
+            return hint
+    return default
+
+
 def _count_case():
     if _counters:
         _counters[-1] += 1

@@ -22,7 +22,15 @@ import itertools
 
 import numpy as np
 
-from nnedu.checks._core import CheckFailed, call, exercise, expect_close, expect_equal, expect_true
+from nnedu.checks._core import (
+    CheckFailed,
+    call,
+    diagnose,
+    exercise,
+    expect_close,
+    expect_equal,
+    expect_true,
+)
 from nnedu.perceptron import Perceptron
 
 # The four inputs of a two-input logic gate and the gates' outputs, in that row order.
@@ -55,24 +63,6 @@ def _separates(w, b, X, y):
     return bool(np.all(_predict(w, b, X) == y))
 
 
-def _matches(got, value):
-    """True when ``got`` has the shape and (within 1e-9) the numbers of ``value``."""
-    try:
-        got_arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    value = np.asarray(value, dtype=float)
-    return got_arr.shape == value.shape and bool(np.allclose(got_arr, value, atol=1e-9))
-
-
-def _diagnose(got, mistakes, default):
-    """The hint of the first (wrong value, hint) pair that ``got`` matches, else ``default``."""
-    for wrong, hint in mistakes:
-        if _matches(got, wrong):
-            return hint
-    return default
-
-
 # ---------------------------------------------------------------------------
 # Exercise 1: predict
 # ---------------------------------------------------------------------------
@@ -93,7 +83,7 @@ def predict(student_predict):
         z = X @ w + b
         want = _step(z)
         got = call(student_predict, w.copy(), b, X.copy())
-        hint = _diagnose(got, [
+        hint = diagnose(got, [
             (_step(X @ w), "did you forget the bias? z = X @ w + b."),
             ((z > 0).astype(int), "z = 0 counts as firing: use z >= 0, not z > 0."),
             (z, "apply the step: return 1 where z >= 0 and 0 elsewhere, not z itself."),
@@ -126,7 +116,7 @@ def update(student_update):
         got = call(student_update, w_in, b, x.copy(), y, alpha)
         inputs = {"w": w, "b": b, "x": x, "y": y, "learning_rate": alpha}
         got_w, got_b = _unpack_pair(got, "update", inputs)
-        hint_w = _diagnose(got_w, [
+        hint_w = diagnose(got_w, [
             (w - alpha * (y - y_hat) * x, ("the sign is flipped: w + learning_rate * (y - y_hat) "
                                           "* x, with y the label and y_hat the prediction.")),
             (w + (y - y_hat) * x, "did you forget to multiply by learning_rate?"),
@@ -136,7 +126,7 @@ def update(student_update):
                                 "nothing.")),
         ], "w <- w + learning_rate * (y - y_hat) * x, where y_hat = 1 if w . x + b >= 0 else 0.")
         expect_close(got_w, want_w, what="the new w", inputs=inputs, hint=hint_w)
-        hint_b = _diagnose(got_b, [
+        hint_b = diagnose(got_b, [
             (b, "did you forget to update the bias? b <- b + learning_rate * (y - y_hat)."),
             (b - alpha * (y - y_hat), "the sign of the bias update is flipped."),
         ], "b <- b + learning_rate * (y - y_hat).")
@@ -194,7 +184,7 @@ def train(student_train):
                               "Hint: end with `return w, b, errors`.")
         got_w, got_b, got_errors = got
         got_errors = [int(e) for e in np.asarray(got_errors).ravel()]
-        hint = _diagnose(got_errors, [
+        hint = diagnose(got_errors, [
             (want_errors + [0] * (epochs - len(want_errors)),
              "stop after the first epoch without a mistake (`if mistakes == 0: break`)."),
             (np.cumsum(want_errors), ("count the mistakes of each epoch separately: "

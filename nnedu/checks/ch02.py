@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from nnedu import activations as act
-from nnedu.checks._core import CheckFailed, call, exercise, expect_close, expect_true
+from nnedu.checks._core import CheckFailed, call, diagnose, exercise, expect_close, expect_true
 
 # Inputs used by most cases: ordinary values, a 2-D array, the extremes, and a plain number.
 VECTOR = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
@@ -53,25 +53,6 @@ def _quiet(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-def _matches(got, value):
-    """True when ``got`` has the shape and (within 1e-9) the numbers of ``value``."""
-    try:
-        got_arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    value = np.asarray(value, dtype=float)
-    return got_arr.shape == value.shape and bool(np.allclose(got_arr, value, atol=1e-9,
-                                                             equal_nan=True))
-
-
-def _diagnose(got, z, kwargs, mistakes, default):
-    """The hint of the first mistake whose answer ``got`` reproduces, else ``default``."""
-    for wrong, hint in mistakes:
-        if _matches(got, _quiet(wrong, z, **kwargs)):
-            return hint
-    return default
-
-
 def _check_elementwise(student_fn, name, reference, cases, mistakes, default_hint,
                        overflow_hint=None, rtol=1e-7, atol=1e-10):
     """Run ``cases`` [(z, kwargs)] through the student's elementwise function ``name``.
@@ -92,7 +73,9 @@ def _check_elementwise(student_fn, name, reference, cases, mistakes, default_hin
                     f"for z = {_show(z)} your {name} raised a RuntimeWarning: {warned[:1]}",
                     hint=overflow_hint or "something overflowed: avoid np.exp of large "
                                           "positive numbers.")
-        hint = _diagnose(got, np.array(z, dtype=float), kwargs, mistakes, default_hint)
+        z_arr = np.array(z, dtype=float)
+        wrong_answers = ((_quiet(wrong, z_arr, **kwargs), h) for wrong, h in mistakes)
+        hint = diagnose(got, wrong_answers, default_hint, equal_nan=True)  # computed lazily
         expect_close(got, reference(z, **kwargs), what=_call_text(name, kwargs),
                      inputs=inputs, hint=hint, rtol=rtol, atol=atol)
         expect_true(np.array_equal(z_in, np.array(z, dtype=float)),
@@ -303,8 +286,8 @@ def numerical_derivative(student_numerical_derivative):
                                                   "/ 2 * eps divides by 2, then MULTIPLIES by eps.")),
             (_centred(f, z), "use the eps you are given, not a fixed 1e-5."),
         ]
-        hint = next((h for wrong, h in mistakes if _matches(got, wrong)),
-                    "return (f(z + eps) - f(z - eps)) / (2 * eps), one value per entry of z.")
+        hint = diagnose(got, mistakes, "return (f(z + eps) - f(z - eps)) / (2 * eps), one "
+                        "value per entry of z.", equal_nan=True)
         inputs = {"f": getattr(f, "__name__", repr(f)), "z": z, **kwargs}
         expect_close(got, want, what="numerical_derivative(f, z)", inputs=inputs, hint=hint,
                      rtol=1e-6, atol=1e-9)
@@ -361,9 +344,10 @@ def derivative_error(student_derivative_error):
             (float(np.mean(diff)) / max(np.max(np.abs(numeric)), np.max(np.abs(analytic))),
              "take the LARGEST difference (np.max), not the mean: one wrong entry is a bug."),
         ]
-        hint = next((h for wrong, h in mistakes if _matches(got, wrong)),
-                    "numeric = numerical_derivative(f, z), analytic = f_grad(z), then "
-                    "max |numeric - analytic| / max(max |numeric|, max |analytic|, 1e-12).")
+        hint = diagnose(got, mistakes,
+                        "numeric = numerical_derivative(f, z), analytic = f_grad(z), then "
+                        "max |numeric - analytic| / max(max |numeric|, max |analytic|, 1e-12).",
+                        equal_nan=True)
         if want < 1e-7:   # a right derivative: only the order of magnitude is meaningful
             expect_true(0 <= float(got) < 1e-7,
                         f"for case = {name!r}: the derivative is right, so expected a relative "

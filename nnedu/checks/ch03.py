@@ -22,35 +22,21 @@ from types import SimpleNamespace
 import numpy as np
 
 from nnedu import activations
-from nnedu.checks._core import CheckFailed, call, exercise, expect_close, expect_equal, expect_true
+from nnedu.checks._core import (
+    CheckFailed,
+    call,
+    diagnose,
+    exercise,
+    expect_close,
+    expect_equal,
+    expect_true,
+)
 from nnedu.layers import Dense
 from nnedu.models import Sequential
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([0, 1, 1, 0])
 GATES = {"OR": [0, 1, 1, 1], "AND": [0, 0, 0, 1], "NAND": [1, 1, 1, 0], "NOR": [1, 0, 0, 0]}
-
-
-# ---------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------
-
-def _matches(got, value):
-    """True when ``got`` has the shape and (within 1e-9) the numbers of ``value``."""
-    try:
-        got_arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    value = np.asarray(value, dtype=float)
-    return got_arr.shape == value.shape and bool(np.allclose(got_arr, value, atol=1e-9))
-
-
-def _diagnose(got, mistakes, default):
-    """The hint of the first (wrong value, hint) pair that ``got`` matches, else ``default``."""
-    for wrong, hint in mistakes:
-        if wrong is not None and _matches(got, wrong):
-            return hint
-    return default
 
 
 # ---------------------------------------------------------------------------
@@ -84,7 +70,7 @@ def dense_forward(student_dense_forward):
         if W.shape[0] == W.shape[1]:
             mistakes.append((f(X @ W.T + b), ("use W as it is, not W.T: the kernel has one "
                                              "column per unit, shape (D, units).")))
-        hint = _diagnose(got, mistakes, "H = activation(X @ W + b), with X (N, D), W (D, units), "
+        hint = diagnose(got, mistakes, "H = activation(X @ W + b), with X (N, D), W (D, units), "
                                         "b (units,) and H (N, units).")
         expect_close(got, want, what="dense_forward(X, W, b, activation)",
                      inputs={"case": name, "X shape": X.shape, "W shape": W.shape},
@@ -103,7 +89,7 @@ def count_params(student_count_params):
         pairs = list(itertools.pairwise(sizes))
         want = sum(d * u + u for d, u in pairs)
         got = call(student_count_params, list(sizes))
-        hint = _diagnose(got, [
+        hint = diagnose(got, [
             (sum(d * u for d, u in pairs), ("did you forget the biases? Each layer has "
                                            "inputs * units weights PLUS units biases.")),
             (sum(d * u for d, u in pairs) + sum(sizes), ("the input layer has no biases: "
@@ -231,7 +217,7 @@ def sequential_forward(student_sequential_forward):
         for layer in model.layers:
             layer.forward = _refuse_layer_forward
         got = call(student_sequential_forward, model, X.copy())
-        hint = _diagnose(got, [
+        hint = diagnose(got, [
             (_layerwise(model, X, skip_activation=True),
              ("you skipped the activations: each layer computes "
              "activations.get(layer.activation)(X @ kernel + bias).")),

@@ -18,7 +18,15 @@ the sign flipped, the naive softmax that overflows, ...) and names the mistake.
 
 import numpy as np
 
-from nnedu.checks._core import CheckFailed, call, exercise, expect_close, expect_true
+from nnedu.checks._core import (
+    CheckFailed,
+    call,
+    diagnose,
+    exercise,
+    expect_close,
+    expect_true,
+    matches,
+)
 
 # ---------------------------------------------------------------------------
 # Reference answers (written out here so that each check reads on its own)
@@ -59,27 +67,6 @@ def _quiet(fn, *args):
             return None
 
 
-def _matches(got, value):
-    """True when ``got`` has the shape and (within 1e-9) the numbers of ``value``."""
-    if value is None:
-        return False
-    try:
-        got_arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    value = np.asarray(value, dtype=float)
-    return got_arr.shape == value.shape and bool(
-        np.allclose(got_arr, value, atol=1e-9))
-
-
-def _diagnose(got, mistakes, default):
-    """The hint of the first (wrong value, hint) pair that ``got`` matches, else ``default``."""
-    for wrong, hint in mistakes:
-        if _matches(got, wrong):
-            return hint
-    return default
-
-
 def _not_finite_hint(got, hint):
     """A hint about overflow when the answer holds nan or inf, else ``hint``."""
     try:
@@ -108,7 +95,7 @@ def one_hot(student_one_hot):
     for labels, k in cases:
         want = _one_hot(labels, k)
         got = call(student_one_hot, labels.copy(), k)
-        hint = _diagnose(got, [
+        hint = diagnose(got, [
             (want.T, "the result is transposed: one ROW per label, shape (N, num_classes)."),
             (_one_hot(labels, labels.max() + 1), ("use num_classes for the number of columns, "
                                                  "not labels.max() + 1: a class may be missing "
@@ -131,12 +118,12 @@ def _global_max_softmax(z):
 
 
 def _same_with_nan(got, value):
-    """Like _matches, but nan in the same places counts as equal."""
+    """Like matches, but nan in the same places counts as equal."""
     try:
         got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return False
-    if value is None or not _matches(np.nan_to_num(got_arr), np.nan_to_num(value)):
+    if value is None or not matches(np.nan_to_num(got_arr), np.nan_to_num(value)):
         return False
     return bool(np.array_equal(np.isnan(got_arr), np.isnan(value)))
 
@@ -155,7 +142,7 @@ def softmax(student_softmax):
     for name, z in cases:
         want = _softmax(z)
         got = call(student_softmax, z.copy())
-        hint = _diagnose(got, [
+        hint = diagnose(got, [
             (_quiet(lambda v: np.exp(v) / np.exp(v).sum(axis=0, keepdims=True), z),
              "normalize each ROW: sum over axis=1 (with keepdims=True), not axis=0."),
             (_quiet(lambda v: np.exp(v) / np.exp(v).sum(), z),
@@ -188,7 +175,7 @@ def binary_cross_entropy(student_bce):
         terms = y * np.log(p) + (1 - y) * np.log(1 - p)
         want = float(-np.mean(terms))
         got = call(student_bce, y.copy(), p.copy())
-        hint = _diagnose(got, [
+        hint = diagnose(got, [
             (float(np.mean(terms)), ("the sign is flipped: the loss is MINUS the mean of "
                                     "y log p + (1 - y) log(1 - p), a positive number.")),
             (float(-np.sum(terms)), "take the MEAN over the examples, not the sum."),
@@ -221,7 +208,7 @@ def cross_entropy_from_logits(student_ce):
         want = _cross_entropy(z, labels)
         got = call(student_ce, z.copy(), labels.copy())
         picked = _log_softmax(z)[np.arange(len(labels)), labels]
-        hint = _diagnose(got, [
+        hint = diagnose(got, [
             (float(np.mean(picked)), ("the sign is flipped: the loss is -log p of the true "
                                      "class, a positive number.")),
             (float(-np.sum(picked)), "take the MEAN over the examples, not the sum."),
@@ -257,7 +244,7 @@ def cross_entropy_gradient(student_gradient):
         n = len(labels)
         p, y = _softmax(z), _one_hot(labels, z.shape[1])
         got = call(student_gradient, z.copy(), labels.copy())
-        hint = _diagnose(got, [
+        hint = diagnose(got, [
             ((p - y) if n > 1 else None, ("divide by N, the number of examples: the loss is "
                                          "the MEAN over the batch, so its gradient is "
                                          "(p - y) / N.")),
@@ -312,7 +299,7 @@ def train_step(student_train_step):
         inputs = {"W shape": W.shape, "X shape": X.shape, "labels": labels,
                   "learning_rate": lr}
         dz = _gradient(X @ W + b, labels)
-        hint_W = _diagnose(got_W, [
+        hint_W = diagnose(got_W, [
             (W + lr * (X.T @ dz), ("you stepped UPHILL: subtract the gradient, "
                                   "W - learning_rate * dW.")),
             (W - (X.T @ dz), "multiply the gradient by learning_rate."),
@@ -322,13 +309,13 @@ def train_step(student_train_step):
         ], "dz = (softmax(X @ W + b) - one_hot(labels)) / N, dW = X.T @ dz, "
            "W_new = W - learning_rate * dW.")
         expect_close(got_W, want_W, what="W_new", inputs=inputs, hint=hint_W)
-        hint_b = _diagnose(got_b, [
+        hint_b = diagnose(got_b, [
             (b, "did you forget to update the bias? b_new = b - learning_rate * dz.sum(axis=0)."),
             (b + lr * dz.sum(axis=0), "the bias stepped uphill: subtract its gradient."),
         ], "db = dz.sum(axis=0) (one number per class), b_new = b - learning_rate * db.")
         expect_close(got_b, want_b, what="b_new", inputs=inputs, hint=hint_b)
         after = _cross_entropy(X @ want_W + want_b, labels)
-        hint_loss = _diagnose(got_loss, [
+        hint_loss = diagnose(got_loss, [
             (after, "return the loss BEFORE the update (computed from the old W and b)."),
         ], "the mean cross-entropy of softmax(X @ W + b) for the labels, before the step.")
         expect_close(got_loss, want_loss, what="the loss", inputs=inputs, hint=hint_loss)
