@@ -351,6 +351,35 @@ def _initializer_name(initializer):
     return initializer if isinstance(initializer, str) else initializer.__name__
 
 
+def _set_kernel_options(layer, activation, use_bias, kernel_initializer, bias_initializer,
+                        kernel_regularizer, kernel_constraint, seed):
+    """Store the options Dense and Conv2D share on ``layer``, each looked up by name.
+
+    The fused activation (name, f, f'), whether there is a bias, the kernel's and the
+    bias' initializers (and their names, for saving), the kernel's regularizer and
+    constraint, and the seed of the initializers.
+    """
+    layer.activation, layer._f, layer._f_grad = _activation_pair(activation)
+    layer.use_bias = bool(use_bias)
+    layer.kernel_initializer = initializers.get(kernel_initializer)
+    layer.bias_initializer = initializers.get(bias_initializer)
+    layer.kernel_regularizer = regularizers.get(kernel_regularizer)
+    layer.kernel_constraint = regularizers.get(kernel_constraint)
+    layer.seed = seed
+    layer._init_names = (_initializer_name(kernel_initializer),
+                         _initializer_name(bias_initializer))
+
+
+def _kernel_options_config(layer):
+    """The options of :func:`_set_kernel_options` as ``get_config`` saves them (a dict)."""
+    return {"activation": layer.activation, "use_bias": layer.use_bias,
+            "kernel_initializer": layer._init_names[0],
+            "bias_initializer": layer._init_names[1],
+            "kernel_regularizer": regularizers.serialize(layer.kernel_regularizer),
+            "kernel_constraint": regularizers.serialize(layer.kernel_constraint),
+            "seed": layer.seed}
+
+
 # ------------------------------------------------------------------ Input
 
 
@@ -405,15 +434,8 @@ class Dense(Layer):
                  seed=None, name=None, trainable=True):
         super().__init__(name=name, trainable=trainable, input_shape=input_shape)
         self.units = _check_positive_int(units, "units", "Dense")
-        self.activation, self._f, self._f_grad = _activation_pair(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.kernel_constraint = regularizers.get(kernel_constraint)
-        self.seed = seed
-        self._init_names = (_initializer_name(kernel_initializer),
-                            _initializer_name(bias_initializer))
+        _set_kernel_options(self, activation, use_bias, kernel_initializer, bias_initializer,
+                            kernel_regularizer, kernel_constraint, seed)
         self._build_if_given()
 
     def compute_output_shape(self, input_shape):
@@ -454,12 +476,7 @@ class Dense(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(units=self.units, activation=self.activation, use_bias=self.use_bias,
-                      kernel_initializer=self._init_names[0],
-                      bias_initializer=self._init_names[1],
-                      kernel_regularizer=regularizers.serialize(self.kernel_regularizer),
-                      kernel_constraint=regularizers.serialize(self.kernel_constraint),
-                      seed=self.seed)
+        config.update(units=self.units, **_kernel_options_config(self))
         return config
 
 
@@ -533,15 +550,8 @@ class Conv2D(Layer):
         self.strides = conv_ops._pair(strides, "Conv2D strides")
         check_choice(padding, conv_ops.PADDINGS, "padding")
         self.padding = padding
-        self.activation, self._f, self._f_grad = _activation_pair(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.kernel_constraint = regularizers.get(kernel_constraint)
-        self.seed = seed
-        self._init_names = (_initializer_name(kernel_initializer),
-                            _initializer_name(bias_initializer))
+        _set_kernel_options(self, activation, use_bias, kernel_initializer, bias_initializer,
+                            kernel_regularizer, kernel_constraint, seed)
         self._build_if_given()
 
     def compute_output_shape(self, input_shape):
@@ -578,12 +588,7 @@ class Conv2D(Layer):
         config = super().get_config()
         config.update(filters=self.filters, kernel_size=list(self.kernel_size),
                       strides=list(self.strides), padding=self.padding,
-                      activation=self.activation, use_bias=self.use_bias,
-                      kernel_initializer=self._init_names[0],
-                      bias_initializer=self._init_names[1],
-                      kernel_regularizer=regularizers.serialize(self.kernel_regularizer),
-                      kernel_constraint=regularizers.serialize(self.kernel_constraint),
-                      seed=self.seed)
+                      **_kernel_options_config(self))
         return config
 
 

@@ -117,16 +117,12 @@ class BinaryCrossentropy(Loss):
     name = "binary_crossentropy"
 
     def loss(self, y_true, y_pred):
-        y_true, y_pred = _prepare(y_true, y_pred)
-        _check_probabilities(y_pred)
-        _check_label_range(y_true)
+        y_true, y_pred = _prepare_probabilities(y_true, y_pred)
         p, _ = _clip_with_mask(y_pred)
         return float(-np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)))
 
     def gradient(self, y_true, y_pred):
-        y_true, y_pred = _prepare(y_true, y_pred)
-        _check_probabilities(y_pred)
-        _check_label_range(y_true)
+        y_true, y_pred = _prepare_probabilities(y_true, y_pred)
         p, inside = _clip_with_mask(y_pred)
         return inside * (-y_true / p + (1 - y_true) / (1 - p)) / y_pred.size
 
@@ -145,16 +141,12 @@ class CategoricalCrossentropy(Loss):
     name = "categorical_crossentropy"
 
     def loss(self, y_true, y_pred):
-        y_true, y_pred = _prepare(y_true, y_pred)
-        _check_probabilities(y_pred)
-        _check_label_range(y_true)
+        y_true, y_pred = _prepare_probabilities(y_true, y_pred)
         p, _ = _clip_with_mask(y_pred)
         return float(-np.sum(y_true * np.log(p)) / _batch_size(y_pred))
 
     def gradient(self, y_true, y_pred):
-        y_true, y_pred = _prepare(y_true, y_pred)
-        _check_probabilities(y_pred)
-        _check_label_range(y_true)
+        y_true, y_pred = _prepare_probabilities(y_true, y_pred)
         p, inside = _clip_with_mask(y_pred)
         return inside * (-y_true / p) / _batch_size(y_pred)
 
@@ -369,6 +361,14 @@ def _check_not_integer_labels(y_true, y_pred):
                          f"this loss needs one row per example like y_pred {y_pred.shape}: use "
                          "sparse_categorical_crossentropy, or one-hot encode the labels "
                          "(nnedu.data.one_hot)")
+
+
+def _prepare_probabilities(y_true, y_pred):
+    """:func:`_prepare` for the cross-entropies: y_pred must hold probabilities, y_true labels."""
+    y_true, y_pred = _prepare(y_true, y_pred)
+    _check_probabilities(y_pred)
+    _check_label_range(y_true)
+    return y_true, y_pred
 
 
 def _check_label_range(y_true):

@@ -40,15 +40,8 @@ class LearningRateSchedule:
         return f"{type(self).__name__}({args})"
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """Multiply the rate by ``decay_rate`` every ``decay_steps`` steps.
-
-    lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps),
-    with the exponent rounded down when ``staircase`` is True.
-
-    >>> ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)(20)
-    0.025
-    """
+class _Decay(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: their arguments and ``_progress``."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
         _check_number(initial_learning_rate, "initial_learning_rate", minimum=0.0)
@@ -59,11 +52,26 @@ class ExponentialDecay(LearningRateSchedule):
         self.decay_rate = float(decay_rate)
         self.staircase = bool(staircase)
 
-    def __call__(self, step):
+    def _progress(self, step):
+        """step / decay_steps, rounded down when ``staircase`` is True."""
         p = step / self.decay_steps
         if self.staircase:
             p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate ** p
+        return p
+
+
+class ExponentialDecay(_Decay):
+    """Multiply the rate by ``decay_rate`` every ``decay_steps`` steps.
+
+    lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps),
+    with the exponent rounded down when ``staircase`` is True.
+
+    >>> ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)(20)
+    0.025
+    """
+
+    def __call__(self, step):
+        return self.initial_learning_rate * self.decay_rate ** self._progress(step)
 
 
 class StepDecay(ExponentialDecay):
@@ -87,7 +95,7 @@ class StepDecay(ExponentialDecay):
         return config
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_Decay):
     """The "1/t" schedule: the rate falls like one over the number of steps.
 
     lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps),
@@ -97,20 +105,8 @@ class InverseTimeDecay(LearningRateSchedule):
     0.02
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
-        _check_number(initial_learning_rate, "initial_learning_rate", minimum=0.0)
-        _check_number(decay_steps, "decay_steps", minimum=0.0, strict=True)
-        _check_number(decay_rate, "decay_rate", minimum=0.0)
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps = decay_steps
-        self.decay_rate = float(decay_rate)
-        self.staircase = bool(staircase)
-
     def __call__(self, step):
-        p = step / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
+        return self.initial_learning_rate / (1.0 + self.decay_rate * self._progress(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
