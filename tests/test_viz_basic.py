@@ -6,30 +6,16 @@ back restores both, and that no warning or exception escapes (warnings are
 errors in this module). Runs with ipywidgets 8 and 7.7.1 (make test-compat).
 """
 
-import os
-
-os.environ.setdefault("MPLBACKEND", "Agg")
-
 import ipywidgets as widgets
 import matplotlib
-import numpy as np
 import pytest
-
-matplotlib.use("Agg")
+from vizhelpers import WARNINGS_AS_ERRORS, check_every_control, check_fast_path_matches_full_draw
 
 from nnedu import viz
 from nnedu.graph import Value
 from nnedu.viz import style
-from nnedu.viz._base import Explorer
 
-pytestmark = [
-    pytest.mark.filterwarnings("error"),
-    # ipywidgets 7.7.1 (Colab's) with a current ipykernel: a warning about ipykernel's
-    # own API, raised whenever any widget is created; not ours to fix.
-    pytest.mark.filterwarnings("ignore:The `ipykernel.comm.Comm` class has been deprecated"),
-    # matplotlib 3.7 (the oldest supported) calls pyparsing APIs that pyparsing 3.3 deprecates.
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:matplotlib"),
-]
+pytestmark = list(WARNINGS_AS_ERRORS)  # every warning an error, but two that are not ours
 
 # Explorer factories set up so that every control matters in the starting state
 # (e.g. the alpha slider only changes leaky_relu and elu).
@@ -46,45 +32,9 @@ EXPLORERS = {
 TEXT_VALUES = {"custom": ["0 0 0; 0 2 0; 0 0 0", "1 1 1; 0 0 0; -1 -1 -1"]}
 
 
-def extremes(name, control):
-    """The values a control is moved to: its ends, or every option."""
-    if isinstance(control, widgets.SelectMultiple):
-        values = [v for _, v in control.options] if isinstance(control.options[0], tuple) \
-            else list(control.options)
-        return [tuple(values), (values[0],), (values[-1],)]
-    if hasattr(control, "options"):
-        return [v for _, v in control.options] if isinstance(control.options[0], tuple) \
-            else list(control.options)
-    if isinstance(control, widgets.Text):
-        return TEXT_VALUES[name]
-    if isinstance(control, widgets.Checkbox):
-        return [not control.value]
-    if isinstance(control, widgets.FloatLogSlider):
-        return [control.base ** control.min, control.base ** control.max]
-    return [control.min, control.max]
-
-
 @pytest.mark.parametrize("key", list(EXPLORERS))
 def test_every_control_changes_picture_and_readout(key):
-    ex = EXPLORERS[key]()
-    assert isinstance(ex, Explorer)
-    assert ex.readout and ex.readout == ex.readout_text
-    start_pixels = ex.render_rgba()
-    for name, control in ex.controls.items():
-        start_value, start_readout = control.value, ex.readout
-        pixels_changed = readout_changed = False
-        for value in extremes(name, control):
-            control.value = value
-            pixels = ex.render_rgba()
-            pixels_changed |= bool(np.any(pixels != start_pixels))
-            readout_changed |= ex.readout != start_readout
-        control.value = start_value
-        assert pixels_changed, f"{key}: moving {name!r} left the picture unchanged"
-        assert readout_changed, f"{key}: moving {name!r} left the readout unchanged"
-        assert ex.readout == start_readout, f"{key}: {name!r} back did not restore the readout"
-        back = ex.render_rgba()
-        assert np.mean(back != start_pixels) < 1e-3, f"{key}: {name!r} back changed the picture"
-        start_pixels = back
+    check_every_control(key, EXPLORERS[key](), texts=TEXT_VALUES)
 
 
 @pytest.mark.parametrize("key", list(EXPLORERS))
@@ -122,10 +72,7 @@ def test_figures_are_not_known_to_pyplot():
 def test_fast_path_draws_the_same_picture_as_a_full_draw():
     ex = viz.lr_explorer("rosenbrock", ("sgd", "adam"), learning_rate=0.02)
     ex.controls["x0"].value = 0.5
-    fast = ex.render_rgba()
-    ex.figure.canvas.draw()  # what anyone else drawing the figure sees
-    full = np.asarray(ex.figure.canvas.buffer_rgba())
-    assert np.mean(fast != full) < 1e-3
+    check_fast_path_matches_full_draw(ex)
 
 
 def test_hold_redraws_once():

@@ -8,16 +8,16 @@ The training explorers get small data and few steps here so the file stays quick
 Runs with ipywidgets 8 and 7.7.1 (make test-compat).
 """
 
-import os
-
-os.environ.setdefault("MPLBACKEND", "Agg")
-
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import pytest
-
-matplotlib.use("Agg")
+from vizhelpers import (
+    WARNINGS_AS_ERRORS,
+    check_every_control,
+    check_fast_path_matches_full_draw,
+    extremes,
+)
 
 from nnedu import viz
 from nnedu.activations import relu
@@ -25,16 +25,8 @@ from nnedu.viz import batch_size as batch_size_module
 from nnedu.viz import dropout as dropout_module
 from nnedu.viz import init as init_module
 from nnedu.viz import playground_explorer as playground_module
-from nnedu.viz._base import Explorer
 
-pytestmark = [
-    pytest.mark.filterwarnings("error"),
-    # ipywidgets 7.7.1 (Colab's) with a current ipykernel warns about ipykernel's own
-    # API whenever a widget is created; not ours to fix (as in test_viz_basic.py).
-    pytest.mark.filterwarnings("ignore:The `ipykernel.comm.Comm` class has been deprecated"),
-    # matplotlib 3.7 (the oldest supported) calls pyparsing APIs that pyparsing 3.3 deprecates.
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:matplotlib"),
-]
+pytestmark = list(WARNINGS_AS_ERRORS)  # every warning an error, but two that are not ours
 
 # Small settings: every control matters in the starting state (random_normal, so that
 # the init explorer's stddev slider is live), and training takes a few ms per setting.
@@ -50,46 +42,9 @@ EXPLORERS = {
 }
 
 
-def extremes(control):
-    """The values a control is moved to: the ends of a slider, every option of a
-    drop-down, all / first / last of a multiple selection."""
-    if isinstance(control, widgets.SelectMultiple):
-        values = [v for _, v in control.options]
-        return [tuple(values), (values[0],), (values[-1],)]
-    if isinstance(control, widgets.SelectionSlider):
-        return [control.options[0], control.options[-1]]
-    if isinstance(control, widgets.Dropdown):
-        return list(control.options)
-    if isinstance(control, widgets.FloatLogSlider):
-        return [control.base ** control.min, control.base ** control.max]
-    return [control.min, control.max]
-
-
 @pytest.mark.parametrize("key", list(EXPLORERS))
 def test_every_control_changes_picture_and_readout(key):
-    ex = EXPLORERS[key]()
-    assert isinstance(ex, Explorer)
-    assert ex.readout and ex.readout == ex.readout_text
-    start_pixels = ex.render_rgba()
-    for name, control in ex.controls.items():
-        if not control.has_trait("value"):
-            continue  # the playground's button: see its own test
-        start_value, start_readout = control.value, ex.readout
-        pixels_changed = readout_changed = False
-        for value in extremes(control):
-            if value == start_value:
-                continue
-            control.value = value
-            pixels = ex.render_rgba()
-            pixels_changed |= bool(np.any(pixels != start_pixels))
-            readout_changed |= ex.readout != start_readout
-        control.value = start_value
-        assert pixels_changed, f"{key}: moving {name!r} left the picture unchanged"
-        assert readout_changed, f"{key}: moving {name!r} left the readout unchanged"
-        assert ex.readout == start_readout, f"{key}: {name!r} back did not restore the readout"
-        back = ex.render_rgba()
-        assert np.mean(back != start_pixels) < 1e-3, f"{key}: {name!r} back changed the picture"
-        start_pixels = back
+    check_every_control(key, EXPLORERS[key]())  # the playground's button: see its own test
 
 
 @pytest.mark.parametrize("key", list(EXPLORERS))
@@ -107,10 +62,7 @@ def test_explorer_parts(key):
 def test_fast_path_draws_the_same_picture_as_a_full_draw(key, control, value):
     ex = EXPLORERS[key]()
     ex.controls[control].value = value
-    fast = ex.render_rgba()  # background from the cache, animated artists on top
-    ex.figure.canvas.draw()  # what anyone else drawing the figure sees
-    full = np.asarray(ex.figure.canvas.buffer_rgba())
-    assert np.mean(fast != full) < 1e-3
+    check_fast_path_matches_full_draw(ex)
 
 
 # ------------------------------------------------------------------ caching
