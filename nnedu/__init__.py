@@ -15,6 +15,8 @@ Every module is small and meant to be read::
     nnedu.callbacks     History, EarlyStopping, ProgressBar, LivePlot
     nnedu.data          toy data sets, digits, MNIST
     nnedu.gradcheck     numerical gradients
+    nnedu.backend       the array module ``xp`` (NumPy, or CuPy on a GPU)
+    nnedu.config        floatx: float64 (default) or float32
     nnedu.surfaces      loss surfaces for the optimizer pictures
     nnedu.viz           plots and the widget explorers (imports matplotlib)
     nnedu.checks        the exercise checks
@@ -32,7 +34,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "activations", "losses", "graph", "perceptron", "initializers", "layers", "conv",
     "optimizers", "regularizers", "models", "callbacks", "data", "gradcheck", "surfaces",
-    "viz", "checks", "course",
+    "viz", "checks", "course", "backend", "config",
 }
 
 # Names re-exported at the top level: name -> module that defines it.
@@ -43,9 +45,9 @@ _SHORTCUTS = {
 }
 
 __all__ = [
-    "Sequential", "activations", "callbacks", "checks", "conv", "course", "data", "gradcheck",
-    "graph", "initializers", "layers", "load_model", "losses", "models", "optimizers",
-    "perceptron", "regularizers", "show_source", "surfaces", "viz",
+    "Sequential", "activations", "backend", "callbacks", "checks", "config", "conv", "course",
+    "data", "gradcheck", "graph", "initializers", "layers", "load_model", "losses", "models",
+    "optimizers", "perceptron", "regularizers", "show_source", "surfaces", "viz",
 ]
 
 
