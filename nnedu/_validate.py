@@ -66,6 +66,83 @@ def check_finite(x, name):
                          f"({int(bad.sum())} non-finite value(s) in total)")
 
 
+def as_numbers(x, name):
+    """``x`` as an array of numbers, keeping float32 and float64; ints and bools become floatx.
+
+    The cheap conversion for the model's boundary (fit, evaluate, predict):
+    no copy for a float array, a clear message for strings, None, objects and
+    ragged lists.
+    """
+    from nnedu.backend import xp
+    from nnedu.config import floatx
+
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be an array of numbers, but got {type(x).__name__}: "
+                        f"{x!r}")
+    try:
+        arr = xp.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} could not be turned into an array (are all rows the same "
+                         f"length?): {err}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must contain numbers, but got an array of dtype {arr.dtype} "
+                        f"(from {type(x).__name__})")
+    if arr.dtype.kind != "f" or arr.dtype.itemsize < 4:
+        arr = arr.astype(floatx())
+    return arr
+
+
+def check_int(value, name, minimum=None):
+    """``value`` as an int (TypeError if it is not one, bools refused), >= ``minimum`` if given.
+
+    >>> check_int(3, "epochs", minimum=1)
+    3
+    >>> check_int(2.5, "epochs")
+    Traceback (most recent call last):
+    ...
+    TypeError: epochs must be an int, but got float: 2.5
+    """
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, but got {type(value).__name__}: {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, but got {value}")
+    return int(value)
+
+
+def check_pair(value, name, minimum=1):
+    """An int or a pair of ints as a pair of ints >= ``minimum``: 2 -> (2, 2), (1, 2) -> (1, 2).
+
+    >>> check_pair(3, "kernel_size")
+    (3, 3)
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (value, value)
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be an int or a pair of ints, but got "
+                        f"{type(value).__name__}: {value!r}")
+    if len(value) != 2:
+        raise ValueError(f"{name} must be an int or a pair of ints, but got {value!r}")
+    return (check_int(value[0], name, minimum), check_int(value[1], name, minimum))
+
+
+def check_bool(value, name):
+    """Raise TypeError unless ``value`` is True or False (``shuffle="yes"`` is refused)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, but got {type(value).__name__}: "
+                        f"{value!r}")
+    return bool(value)
+
+
+def in_kernel():
+    """True when running inside a Jupyter kernel (where displaying a widget means something)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
 def check_same_shape(a, b, name_a, name_b):
     """Raise ValueError if arrays ``a`` and ``b`` do not have the same shape."""
     if np.shape(a) != np.shape(b):
