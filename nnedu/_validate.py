@@ -53,15 +53,26 @@ def as_float_array(x, name, ndim=None):
 def check_finite(x, name):
     """Raise ValueError if the array ``x`` holds nan or inf, saying where.
 
+    Cheap when all is well: one sum over x (nan or inf make it non-finite);
+    only then the full elementwise scan, to say where.
+
     >>> check_finite(np.array([1.0, np.nan]), "y_pred")
     Traceback (most recent call last):
     ...
     ValueError: y_pred contains nan at index (1,) (1 non-finite value(s) in total)
     """
-    x = np.asarray(x)
-    bad = ~np.isfinite(x)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
+    from nnedu.backend import xp
+
+    x = xp.asarray(x)
+    if x.dtype.kind != "f":
+        return  # integers and booleans are always finite
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = xp.sum(x)  # one pass, no temporary array: finite when every value is
+    if bool(xp.isfinite(total)):
+        return
+    bad = ~xp.isfinite(x)  # the sum may also overflow on huge finite values: look closely
+    if bool(bad.any()):
+        where = tuple(int(i) for i in xp.argwhere(bad)[0])
         raise ValueError(f"{name} contains {x[where]} at index {where} "
                          f"({int(bad.sum())} non-finite value(s) in total)")
 

@@ -4,7 +4,8 @@
 import numpy as np
 import pytest
 
-from nnedu import layers
+from nnedu import activations, layers
+from nnedu import conv as conv_ops
 from nnedu.gradcheck import check_layer, numerical_gradient, rel_error
 from nnedu.layers import (
     Activation,
@@ -14,6 +15,8 @@ from nnedu.layers import (
     Dense,
     Dropout,
     Flatten,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
     Input,
     MaxPooling2D,
     layer_from_config,
@@ -59,9 +62,9 @@ def test_activation_layer_gradients(name):
 
 
 def test_softmax_backward_is_the_jacobian_vector_product():
-    p = layers.activations.softmax(normal(3, 4))
+    p = activations.softmax(normal(3, 4))
     dy = normal(3, 4, seed=1)
-    jacobians = layers.activations.softmax_grad(np.log(p))   # (3, 4, 4)
+    jacobians = activations.softmax_grad(np.log(p))   # (3, 4, 4)
     expected = np.einsum("ni,nij->nj", dy, jacobians)
     np.testing.assert_allclose(layers.softmax_backward(dy, p), expected, atol=1e-14)
 
@@ -185,7 +188,7 @@ def test_conv2d_kernel_layout_and_forward_shape():
 def test_conv2d_forward_is_the_conv_module():
     layer = Conv2D(2, 3, padding="same", activation="relu", input_shape=(5, 5, 1), seed=0)
     x = normal(2, 5, 5, 1)
-    expected = np.maximum(layers.conv_ops.conv2d_naive(x, layer.params["kernel"],
+    expected = np.maximum(conv_ops.conv2d_naive(x, layer.params["kernel"],
                                                        layer.params["bias"], 1, "same"), 0)
     np.testing.assert_allclose(layer.forward(x), expected, atol=1e-12)
 
@@ -390,19 +393,46 @@ def test_apply_constraints_clips_unit_norms():
 # ------------------------------------------------------------------ dtypes
 
 
-@pytest.mark.parametrize("layer, x_shape", [
-    (Dense(3, activation="relu", input_shape=(4,)), (2, 4)),
-    (Conv2D(2, 3, padding="same", input_shape=(4, 4, 1)), (2, 4, 4, 1)),
-    (MaxPooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1)),
-    (BatchNormalization(input_shape=(3,)), (5, 3)),
-    (Dropout(0.5, input_shape=(3,)), (5, 3)),
-])
-def test_float32_inputs_stay_float32(layer, x_shape):
-    x = normal(*x_shape).astype(np.float32)
+def _dtype_cases():
+    return [
+        (lambda: Dense(3, activation="relu", input_shape=(4,)), (2, 4)),
+        (lambda: Conv2D(2, 3, padding="same", input_shape=(4, 4, 1)), (2, 4, 4, 1)),
+        (lambda: MaxPooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1)),
+        (lambda: GlobalAveragePooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1)),
+        (lambda: BatchNormalization(input_shape=(3,)), (5, 3)),
+        (lambda: Dropout(0.5, input_shape=(3,)), (5, 3)),
+    ]
+
+
+@pytest.mark.parametrize("make, x_shape", _dtype_cases())
+def test_inputs_of_another_float_type_are_cast_once_to_the_weights_type(make, x_shape):
+    layer = make()                                    # built in floatx() = float64
+    assert layer.dtype == "float64"
+    assert all(w.dtype == np.float64 for w in layer.weights)
+    y = layer.forward(normal(*x_shape).astype(np.float32), training=True)
+    assert y.dtype == np.float64
+    assert layer.backward(np.ones_like(y, dtype=np.float32)).dtype == np.float64
+    assert all(g.dtype == np.float64 for g in layer.grads.values())
+
+
+@pytest.fixture
+def float32_layers():
+    from nnedu import config
+    config.set_floatx("float32")
+    yield
+    config.set_floatx("float64")
+
+
+@pytest.mark.parametrize("make, x_shape", _dtype_cases())
+def test_floatx_float32_builds_layers_that_compute_in_float32(float32_layers, make, x_shape):
+    layer = make()
+    assert layer.dtype == "float32"
+    assert all(w.dtype == np.float32 for w in layer.weights)
+    x = normal(*x_shape)                              # float64 data, cast once at the top
     y = layer.forward(x, training=True)
     assert y.dtype == np.float32
     assert layer.backward(np.ones_like(y)).dtype == np.float32
-    assert all(g.dtype == np.float64 for g in layer.grads.values())
+    assert all(g.dtype == np.float32 for g in layer.grads.values())
 
 
 def test_integer_inputs_become_float64():
@@ -435,13 +465,20 @@ def test_conv2d_wrong_image_shape_message():
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_non_finite_inputs_are_refused(bad):
+def test_non_finite_inputs_are_refused_once_at_the_model_boundary(bad):
+    # The nan/inf scan moved out of every layer's forward (it cost about half of a Dense
+    # forward at batch 32): a bare layer computes with what it gets, the model refuses it.
+    from nnedu.models import Sequential
+
     x = np.ones((2, 3))
     x[1, 2] = bad
-    for layer in (Dense(2, input_shape=(3,)), BatchNormalization(input_shape=(3,)),
-                  Activation("relu")):
-        with pytest.raises(ValueError, match=r"at index \(1, 2\)"):
-            layer.forward(x)
+    with np.errstate(all="ignore"):
+        for layer in (Dense(2, input_shape=(3,)), BatchNormalization(input_shape=(3,))):
+            assert not np.isfinite(layer.forward(x)[1]).all()
+        np.testing.assert_array_equal(Activation("relu").forward(x), np.maximum(x, 0))
+    model = Sequential([Dense(2, input_shape=(3,))])
+    with pytest.raises(ValueError, match=r"x contains .* at index \(1, 2\)"):
+        model.predict(x)
 
 
 def test_huge_but_finite_inputs_are_accepted():
@@ -559,3 +596,54 @@ def test_backward_from_preactivation_skips_only_the_activation(make):
         np.testing.assert_allclose(fused.grads[name], linear.grads[name])
     assert fused.activation == "softmax"  # switched off for that one call only
     assert not np.allclose(fused.backward(dz), linear.backward(dz))
+
+
+# ------------------------------------------------------------------ global pooling
+
+
+def test_global_average_pooling_values_shape_and_gradient():
+    x = np.arange(24.0).reshape(2, 2, 3, 2)
+    layer = GlobalAveragePooling2D(input_shape=(2, 3, 2))
+    assert layer.output_shape == (2,) and layer.count_params() == 0
+    y = layer.forward(x)
+    np.testing.assert_allclose(y, [[5.0, 6.0], [17.0, 18.0]])   # mean of 0, 2, ..., 10 is 5
+    dy = np.array([[6.0, -12.0], [3.0, 0.0]])
+    dx = layer.backward(dy)                                  # each of the 6 pixels gets dy / 6
+    np.testing.assert_allclose(dx[0, :, :, 0], np.full((2, 3), 1.0))
+    np.testing.assert_allclose(dx[0, :, :, 1], np.full((2, 3), -2.0))
+    np.testing.assert_allclose(dx[1, :, :, 0], np.full((2, 3), 0.5))
+    np.testing.assert_allclose(dx[1, :, :, 1], 0.0)
+
+
+def test_global_max_pooling_values_shape_and_gradient():
+    x = normal(2, 3, 4, 2)
+    x[0, 2, 1, 0] = 10.0                                     # the maximum of (0, channel 0)
+    layer = GlobalMaxPooling2D(input_shape=(3, 4, 2))
+    y = layer.forward(x)
+    assert y.shape == (2, 2) and layer.output_shape == (2,)
+    np.testing.assert_array_equal(y, x.max(axis=(1, 2)))
+    assert y[0, 0] == 10.0
+    dx = layer.backward(np.array([[5.0, 1.0], [2.0, 3.0]]))
+    assert dx[0, 2, 1, 0] == 5.0 and np.count_nonzero(dx[0, :, :, 0]) == 1
+    for n in range(2):                                       # one entry per (sample, channel)
+        for c in range(2):
+            i, j = np.unravel_index(np.argmax(x[n, :, :, c]), (3, 4))
+            assert dx[n, i, j, c] == [[5.0, 1.0], [2.0, 3.0]][n][c]
+    np.testing.assert_allclose(dx.sum(axis=(1, 2)), [[5.0, 1.0], [2.0, 3.0]])
+
+
+def test_global_max_pooling_shares_the_gradient_of_a_tie():
+    x = np.zeros((1, 2, 2, 1))
+    x[0, 0, 0, 0] = x[0, 1, 1, 0] = 1.0
+    layer = GlobalMaxPooling2D()
+    layer.forward(x)
+    np.testing.assert_allclose(layer.backward(np.array([[4.0]]))[0, :, :, 0],
+                               [[2.0, 0.0], [0.0, 2.0]])
+
+
+@pytest.mark.parametrize("cls", [GlobalAveragePooling2D, GlobalMaxPooling2D])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_global_pooling_gradients_and_keras_shapes(cls, keepdims):
+    layer = cls(keepdims=keepdims, input_shape=(3, 4, 5))
+    assert layer.output_shape == ((1, 1, 5) if keepdims else (5,))
+    assert_gradients_ok(layer, normal(2, 3, 4, 5))
