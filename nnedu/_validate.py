@@ -17,6 +17,9 @@ import numbers
 
 import numpy as np
 
+from nnedu.backend import xp
+from nnedu.config import floatx
+
 
 def as_float_array(x, name, ndim=None):
     """Convert ``x`` to a float64 ndarray, or explain why it cannot be.
@@ -37,13 +40,13 @@ def as_float_array(x, name, ndim=None):
         raise TypeError(f"{name} must be a number or an array of numbers, "
                         f"but got {type(x).__name__}: {x!r}")
     try:
-        arr = np.asarray(x)
+        arr = xp.asarray(x)
     except ValueError as err:  # ragged nested lists
         raise ValueError(f"{name} could not be turned into an array: {err}") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must contain numbers, but got an array of dtype "
                         f"{arr.dtype} (from {type(x).__name__})")
-    arr = arr.astype(np.float64, copy=False)
+    arr = arr.astype(xp.float64, copy=False)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-dimensional array, "
                          f"but got an array of shape {arr.shape} ({arr.ndim} dimensions)")
@@ -61,8 +64,6 @@ def check_finite(x, name):
     ...
     ValueError: y_pred contains nan at index (1,) (1 non-finite value(s) in total)
     """
-    from nnedu.backend import xp
-
     x = xp.asarray(x)
     if x.dtype.kind != "f":
         return  # integers and booleans are always finite
@@ -84,9 +85,6 @@ def as_numbers(x, name):
     no copy for a float array, a clear message for strings, None, objects and
     ragged lists.
     """
-    from nnedu.backend import xp
-    from nnedu.config import floatx
-
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be an array of numbers, but got {type(x).__name__}: "
                         f"{x!r}")

@@ -155,3 +155,15 @@ def test_bad_shapes_are_refused():
         glorot_uniform((2, -1))
     with pytest.raises(TypeError, match="tuple of ints"):
         compute_fans(None)
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_the_default_dtype_is_floatx(name):
+    from nnedu import config
+
+    config.set_floatx("float32")
+    try:
+        assert get(name)((3, 2), seed=1).dtype == np.float32
+    finally:
+        config.set_floatx("float64")
+    assert get(name)((3, 2), seed=1).dtype == np.float64
