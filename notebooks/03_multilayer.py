@@ -117,9 +117,10 @@ assert H.shape == (4, 3) and np.allclose(H, H_loops)
 # %% [markdown]
 # The two agree, and the matrix form is both shorter and much faster (NumPy runs the
 # loops in compiled code). Here is the library's dense layer doing the same
-# computation: `z = x @ self.kernel + self.bias` (the bias broadcast over the rows),
-# then the activation gives `y = f(z)`. (The first line checks that the input has the
-# shape the layer was built for; the last one keeps x, z and y for the backward pass of
+# computation: `z = x @ self.kernel + self.bias` (the bias broadcast over the rows;
+# a layer made with `use_bias=False` computes only `x @ self.kernel`), then the
+# activation gives `y = f(z)`. (The first line checks that the input has the shape the
+# layer was built for; `self._cache` keeps x, z and y for the backward pass of
 # chapter 06.)
 
 # %%
