@@ -36,6 +36,7 @@ weights then have exactly the variance in the table.
 
 import numpy as np
 
+from nnedu._validate import check_choice
 from nnedu.backend import xp
 from nnedu.config import floatx
 
@@ -209,15 +210,10 @@ def get(name):
     if callable(name):
         return name
     if not isinstance(name, str):
-        raise TypeError(
-            f"An initializer is given by its name (a string) or as a function, "
-            f"but got {type(name).__name__}: {name!r}."
-        )
+        raise TypeError(f"an initializer is given by its name (a string) or as a function, "
+                        f"but got {type(name).__name__}: {name!r}")
     key = name.lower()
-    if key not in _INITIALIZERS:
-        raise ValueError(
-            f"Unknown initializer {name!r}. Known initializers: {', '.join(_INITIALIZERS)}."
-        )
+    check_choice(key, list(_INITIALIZERS), "initializer")
     return _INITIALIZERS[key]
 
 
@@ -242,12 +238,10 @@ def _check_shape(shape):
     try:
         dims = tuple(shape)
     except TypeError:
-        raise TypeError(
-            f"A shape is a tuple of ints such as (3, 4), but got {type(shape).__name__}: "
-            f"{shape!r}."
-        ) from None
+        raise TypeError(f"a shape is a tuple of ints such as (3, 4), but got "
+                        f"{type(shape).__name__}: {shape!r}") from None
     if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims):
-        raise TypeError(f"A shape is a tuple of ints such as (3, 4), but got {shape!r}.")
+        raise TypeError(f"a shape is a tuple of ints such as (3, 4), but got {shape!r}")
     if any(d < 0 for d in dims):
-        raise ValueError(f"A shape cannot have negative sizes, but got {dims}.")
+        raise ValueError(f"a shape cannot have negative sizes, but got {dims}")
     return tuple(int(d) for d in dims)

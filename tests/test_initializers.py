@@ -142,7 +142,7 @@ def test_get_returns_functions_and_passes_callables_through():
 
 
 def test_get_unknown_name_lists_the_known_ones():
-    with pytest.raises(ValueError, match=r"Unknown initializer 'xavier'.*glorot_uniform"):
+    with pytest.raises(ValueError, match=r"unknown initializer 'xavier'; valid names: .*'glorot_uniform'"):
         get("xavier")
     with pytest.raises(TypeError, match="by its name"):
         get(3)
