@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py
 COMPAT := .venv-compat
 
-.PHONY: lab test test-fast test-compat test-oldest test-colab bench exercises sync lint chromium clean help
+.PHONY: lab test test-fast test-compat test-oldest test-colab bench lesson-times exercises sync lint chromium clean help
 
 help:
 	@echo "make lab          open the course in JupyterLab (installs into .venv first if needed)"
@@ -28,6 +28,7 @@ help:
 	@echo "make test-oldest  the tests on the oldest supported stack (Python 3.10, numpy 1.24, ...)"
 	@echo "make test-colab   lessons, solutions and widget tests on Colab's own versions (Python 3.13)"
 	@echo "make bench        speed figures against PyTorch and per explorer"
+	@echo "make lesson-times each lesson's run time against its 60 s budget"
 	@echo "make exercises    regenerate exercises/ from solutions/"
 	@echo "make sync         stamp badges and sync the notebooks with their .py twins"
 
@@ -117,6 +118,10 @@ test-colab-run: $(COLAB)/.installed
 # --- the rest ---------------------------------------------------------------------------
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
+
+# Each lesson's run time, top to bottom in a fresh kernel (the budget is 60 s on 2 cores).
+lesson-times: $(VENV)/.installed-test
+	$(TEST_ENV) $(BIN)/python benchmarks/lesson_times.py
 
 exercises: $(VENV)/.installed-dev
 	$(BIN)/nnedu build
