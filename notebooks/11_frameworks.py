@@ -229,7 +229,14 @@ if HAVE_TORCH:
 #   CuPy or PyTorch can use it.
 #
 # nnedu computes with one array module, `nnedu.backend.xp`: NumPy on the CPU, or CuPy,
-# NumPy's twin on NVIDIA GPUs, when it is installed and finds a device.
+# NumPy's twin on NVIDIA GPUs, when it is installed and finds a device. Every layer
+# writes `xp.exp`, `xp.zeros`, ... where it would write `np.`, so one switch moves the
+# whole library. Here is the switch:
+
+# %%
+nnedu.show_source(backend.use)
+
+# %% [markdown]
 # `backend.use("auto")` picks and says which:
 
 # %%
