@@ -17,8 +17,9 @@ import numbers
 
 import numpy as np
 
-from nnedu.backend import xp
-from nnedu.config import floatx
+from nnedu.backend import float_dtype, xp
+
+_NUMBERS = ("bool", "integral", "real floating")  # the dtypes that hold numbers
 
 
 def as_float_array(x, name, ndim=None):
@@ -39,14 +40,11 @@ def as_float_array(x, name, ndim=None):
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be a number or an array of numbers, "
                         f"but got {type(x).__name__}: {x!r}")
-    try:
-        arr = xp.asarray(x)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} could not be turned into an array: {err}") from None
-    if arr.dtype.kind not in "biuf":
+    arr = _as_array(x, name, "could not be turned into an array")
+    if not xp.isdtype(arr.dtype, _NUMBERS):
         raise TypeError(f"{name} must contain numbers, but got an array of dtype "
                         f"{arr.dtype} (from {type(x).__name__})")
-    arr = arr.astype(xp.float64, copy=False)
+    arr = xp.astype(arr, xp.float64, copy=False)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-dimensional array, "
                          f"but got an array of shape {arr.shape} ({arr.ndim} dimensions)")
@@ -65,17 +63,17 @@ def check_finite(x, name):
     ValueError: y_pred contains nan at index (1,) (1 non-finite value(s) in total)
     """
     x = xp.asarray(x)
-    if x.dtype.kind != "f":
+    if not xp.isdtype(x.dtype, "real floating"):
         return  # integers and booleans are always finite
     with np.errstate(over="ignore", invalid="ignore"):
         total = xp.sum(x)  # one pass, no temporary array: finite when every value is
     if bool(xp.isfinite(total)):
         return
     bad = ~xp.isfinite(x)  # the sum may also overflow on huge finite values: look closely
-    if bool(bad.any()):
-        where = tuple(int(i) for i in xp.argwhere(bad)[0])
-        raise ValueError(f"{name} contains {x[where]} at index {where} "
-                         f"({int(bad.sum())} non-finite value(s) in total)")
+    if bool(xp.any(bad)):
+        where = tuple(int(indices[0]) for indices in xp.nonzero(bad))  # the first bad one
+        raise ValueError(f"{name} contains {float(x[where])} at index {where} "
+                         f"({int(xp.count_nonzero(bad))} non-finite value(s) in total)")
 
 
 def as_numbers(x, name):
@@ -88,17 +86,24 @@ def as_numbers(x, name):
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be an array of numbers, but got {type(x).__name__}: "
                         f"{x!r}")
-    try:
-        arr = xp.asarray(x)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} could not be turned into an array (are all rows the same "
-                         f"length?): {err}") from None
-    if arr.dtype.kind not in "biuf":
+    arr = _as_array(x, name, "could not be turned into an array (are all rows the same length?)")
+    if not xp.isdtype(arr.dtype, _NUMBERS):
         raise TypeError(f"{name} must contain numbers, but got an array of dtype {arr.dtype} "
                         f"(from {type(x).__name__})")
-    if arr.dtype.kind != "f" or arr.dtype.itemsize < 4:
-        arr = arr.astype(floatx())
+    if arr.dtype not in (xp.float32, xp.float64):  # ints, bools, float16
+        arr = xp.astype(arr, float_dtype())
     return arr
+
+
+def _as_array(x, name, ragged_message):
+    """xp.asarray(x), with a clear message for ragged lists and for non-numbers."""
+    try:
+        return xp.asarray(x)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} {ragged_message}: {err}") from None
+    except TypeError:  # the array API refuses object arrays outright (NumPy makes one)
+        raise TypeError(f"{name} must contain numbers, but got an array of dtype "
+                        f"{np.asarray(x).dtype} (from {type(x).__name__})") from None
 
 
 def check_int(value, name, minimum=None):

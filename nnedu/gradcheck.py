@@ -24,7 +24,7 @@ Typical use::
 
 import numpy as np
 
-from nnedu.backend import to_numpy, xp
+from nnedu.backend import copy, to_numpy, xp
 
 GOOD = 1e-7        # below this relative error the gradient is "good"
 SUSPICIOUS = 1e-4  # below this it is "suspicious", above it "wrong"
@@ -35,7 +35,8 @@ def numerical_gradient(f, x, eps=1e-5):
     """Centred-difference gradient of a scalar function f at x.
 
     f: called as f(x), returns one number.
-    x: float64 array of any shape. Each entry is nudged IN PLACE by +eps and
+    x: float64 array of any shape (of ``nnedu.backend.xp``: a NumPy array unless
+       the backend was switched). Each entry is nudged IN PLACE by +eps and
        -eps, then restored, so f may also read x through a closure (the
        weights of a layer, for example).
     Returns: array of the shape of x, entry i = (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
@@ -44,13 +45,14 @@ def numerical_gradient(f, x, eps=1e-5):
     array([ 2., -6.])
     """
     dtype = getattr(x, "dtype", None)
-    if dtype != np.float64 or not hasattr(x, "shape"):
+    array_module = np if isinstance(x, np.ndarray) else xp  # NumPy stays NumPy on any backend
+    if dtype != array_module.float64 or not hasattr(x, "shape"):
         raise TypeError("numerical_gradient nudges x in place, so x must be a float64 NumPy "
                         f"array, but got {type(x).__name__}"
                         + (f" of dtype {dtype}" if dtype is not None else ""))
-    grad = xp.zeros_like(x)
+    grad = array_module.zeros_like(x)
     for i in np.ndindex(x.shape):
-        saved = x[i]
+        saved = float(x[i])  # a number, not a view of x (CuPy's x[i] is one)
         x[i] = saved + eps
         f_plus = _scalar(f(x))
         x[i] = saved - eps
@@ -62,10 +64,16 @@ def numerical_gradient(f, x, eps=1e-5):
 
 def _scalar(value):
     """The single number f returned, or a ValueError saying what came instead."""
-    if np.ndim(value) != 0:
+    shape = value.shape if hasattr(value, "shape") else np.shape(value)
+    if len(shape) != 0:
         raise ValueError("f must return a single number (the loss), but it returned an "
-                         f"array of shape {np.shape(value)}; sum it, e.g. np.sum(...)")
+                         f"array of shape {shape}; sum it, e.g. np.sum(...)")
     return float(value)
+
+
+def _shape(a):
+    """The shape of an array of any backend, or of a list."""
+    return tuple(a.shape) if hasattr(a, "shape") else np.shape(a)
 
 
 def rel_error(a, b):
@@ -147,9 +155,9 @@ def check_gradients(f, params, analytic, eps=1e-5):
                          f"{sorted(analytic)}")
     report = GradCheckReport()
     for name, value in params.items():
-        if np.shape(analytic[name]) != np.shape(value):
+        if _shape(analytic[name]) != _shape(value):
             raise ValueError(f"the gradient of {name!r} must have the shape of {name!r}, "
-                             f"{np.shape(value)}, but has shape {np.shape(analytic[name])}")
+                             f"{_shape(value)}, but has shape {_shape(analytic[name])}")
     for name, value in params.items():
         numeric = numerical_gradient(lambda _: f(), value, eps)
         report[name] = GradCheckResult(name, numeric, analytic[name])
@@ -174,12 +182,12 @@ def check_layer(layer, x, training=True, eps=1e-5, seed=0):
     x: the input batch, e.g. (N, D) or (N, H, W, C).
     Returns a GradCheckReport with an entry "x" and one per parameter.
     """
-    x = xp.array(x, dtype=np.float64)  # our own copy, nudged in place
+    x = copy(xp.asarray(x, dtype=xp.float64))  # our own copy, nudged in place
     y = layer.forward(x, training=training)
-    upstream = xp.asarray(np.random.default_rng(seed).standard_normal(np.shape(y)))
+    upstream = xp.asarray(np.random.default_rng(seed).standard_normal(y.shape))
     dx = layer.backward(upstream)
     params = dict(getattr(layer, "params", {}))
-    analytic = {name: xp.array(g, dtype=np.float64)
+    analytic = {name: copy(xp.asarray(g, dtype=xp.float64))
                 for name, g in getattr(layer, "grads", {}).items()}
 
     def loss(x_in):

@@ -37,8 +37,7 @@ weights then have exactly the variance in the table.
 import numpy as np
 
 from nnedu._validate import check_choice
-from nnedu.backend import xp
-from nnedu.config import floatx
+from nnedu.backend import float_dtype, xp
 
 # Standard deviation of a standard normal distribution truncated to [-2, 2].
 TRUNCATED_STDDEV_FACTOR = 0.87962566103423978
@@ -74,12 +73,12 @@ def compute_fans(shape):
 
 def zeros(shape, seed=None, dtype=None):
     """All zeros (Keras' default for biases). ``seed`` is accepted and ignored."""
-    return xp.zeros(_check_shape(shape), dtype=floatx() if dtype is None else dtype)
+    return xp.zeros(_check_shape(shape), dtype=float_dtype(dtype))
 
 
 def ones(shape, seed=None, dtype=None):
     """All ones (Keras' default for BatchNormalization's gamma). ``seed`` is ignored."""
-    return xp.ones(_check_shape(shape), dtype=floatx() if dtype is None else dtype)
+    return xp.ones(_check_shape(shape), dtype=float_dtype(dtype))
 
 
 # ---------------------------------------------------------------- plain random
@@ -228,7 +227,7 @@ def _scaled_truncated_normal(shape, seed, dtype, variance):
 
 def _to_array(values, dtype):
     """NumPy ``values`` drawn on the host as an array of ``xp`` of ``dtype`` (None: floatx)."""
-    return xp.asarray(values.astype(floatx() if dtype is None else dtype, copy=False))
+    return xp.asarray(values, dtype=float_dtype(dtype))
 
 
 def _check_shape(shape):

@@ -57,11 +57,11 @@ class L1(Regularizer):
         self.l1 = float(l1)
 
     def __call__(self, weights):
-        return self.l1 * float(xp.sum(xp.abs(weights)))
+        return self.l1 * float(xp.sum(xp.abs(xp.asarray(weights))))
 
     def gradient(self, weights):
         """d/dW of l1 * sum |W| = l1 * sign(W) (0 at W = 0, the subgradient we pick)."""
-        return self.l1 * xp.sign(weights)
+        return self.l1 * xp.sign(xp.asarray(weights))
 
 
 class L2(Regularizer):
@@ -78,7 +78,7 @@ class L2(Regularizer):
         self.l2 = float(l2)
 
     def __call__(self, weights):
-        return self.l2 * float(xp.sum(xp.square(weights)))
+        return self.l2 * float(xp.sum(xp.square(xp.asarray(weights))))
 
     def gradient(self, weights):
         """d/dW of l2 * sum W^2 = 2 * l2 * W."""

@@ -103,6 +103,10 @@ class TinyDense:
         return dz @ self.params["kernel"].T
 
 
+STUDENT_LAYER = "a student's NumPy layer; check_layer hands it arrays of the active backend"
+
+
+@pytest.mark.numpy_only(STUDENT_LAYER)
 def test_check_layer_passes_a_correct_layer():
     x = np.random.default_rng(1).standard_normal((4, 3))
     report = check_layer(TinyDense(), x)
@@ -111,6 +115,7 @@ def test_check_layer_passes_a_correct_layer():
     assert max(r.rel_error for r in report.values()) < 1e-7
 
 
+@pytest.mark.numpy_only(STUDENT_LAYER)
 def test_check_layer_catches_a_bug():
     x = np.random.default_rng(1).standard_normal((4, 3))
     report = check_layer(TinyDense(bug=True), x)
@@ -169,6 +174,7 @@ class _DeviceLikeArray:
         return self._values if dtype is None else self._values.astype(dtype)
 
 
+@pytest.mark.numpy_only("the stand-in for a CuPy array is then array_api_strict's own")
 def test_numerical_gradient_takes_float_arrays_that_are_not_ndarrays():
     x = _DeviceLikeArray([1.0, -2.0, 0.5])
     grad = numerical_gradient(lambda v: float(np.sum(np.asarray(v) ** 3)), x)

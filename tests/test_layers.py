@@ -7,6 +7,7 @@ import pytest
 
 from nnedu import activations, layers
 from nnedu import conv as conv_ops
+from nnedu.backend import to_numpy, xp
 from nnedu.gradcheck import check_layer, numerical_gradient, rel_error
 from nnedu.layers import (
     Activation,
@@ -45,7 +46,7 @@ def normal(*shape, seed=0):
 @pytest.mark.parametrize("activation", [None, "tanh", "sigmoid", "softmax", "swish"])
 def test_dense_gradients(activation):
     layer = Dense(3, activation=activation, input_shape=(4,), seed=1)
-    layer.params["bias"][...] = normal(3, seed=2)  # non-zero biases
+    layer.params["bias"][...] = xp.asarray(normal(3, seed=2))  # non-zero biases
     assert_gradients_ok(layer, normal(5, 4))
 
 
@@ -67,7 +68,7 @@ def test_softmax_backward_is_the_jacobian_vector_product():
     dy = normal(3, 4, seed=1)
     jacobians = activations.softmax_grad(np.log(p))   # (3, 4, 4)
     expected = np.einsum("ni,nij->nj", dy, jacobians)
-    np.testing.assert_allclose(layers.softmax_backward(dy, p), expected, atol=1e-14)
+    np.testing.assert_allclose(layers.softmax_backward(xp.asarray(dy), p), expected, atol=1e-14)
 
 
 @pytest.mark.parametrize("kernel_size, strides, padding", [
@@ -77,7 +78,7 @@ def test_softmax_backward_is_the_jacobian_vector_product():
 def test_conv2d_gradients(kernel_size, strides, padding):
     layer = Conv2D(3, kernel_size, strides=strides, padding=padding, activation="tanh",
                    input_shape=(6, 5, 2), seed=1)
-    layer.params["bias"][...] = normal(3, seed=2)
+    layer.params["bias"][...] = xp.asarray(normal(3, seed=2))
     assert_gradients_ok(layer, normal(2, 6, 5, 2))
 
 
@@ -99,8 +100,8 @@ def test_flatten_gradients_and_shape():
 @pytest.mark.parametrize("shape", [(6, 4), (3, 4, 5, 3)])
 def test_batchnorm_training_gradients(shape):
     layer = BatchNormalization(input_shape=shape[1:])
-    layer.params["gamma"][...] = 1.0 + normal(shape[-1], seed=1)
-    layer.params["beta"][...] = normal(shape[-1], seed=2)
+    layer.params["gamma"][...] = xp.asarray(1.0 + normal(shape[-1], seed=1))
+    layer.params["beta"][...] = xp.asarray(normal(shape[-1], seed=2))
     # (seed 5: check_layer's upstream gradient comes from seed 0; the same draws would make
     # dL/dy a linear function of x_hat, for which dx is ~0 and the check meaningless)
     assert_gradients_ok(layer, normal(*shape, seed=5) * 3 + 1, training=True)
@@ -108,8 +109,8 @@ def test_batchnorm_training_gradients(shape):
 
 def test_batchnorm_inference_gradients():
     layer = BatchNormalization(input_shape=(4,))
-    layer.state["moving_mean"][...] = normal(4, seed=1)
-    layer.state["moving_variance"][...] = 1 + normal(4, seed=2) ** 2
+    layer.state["moving_mean"][...] = xp.asarray(normal(4, seed=1))
+    layer.state["moving_variance"][...] = xp.asarray(1 + normal(4, seed=2) ** 2)
     assert_gradients_ok(layer, normal(5, 4), training=False)
 
 
@@ -120,7 +121,7 @@ def test_dropout_gradients_with_a_fixed_mask():
     dx = layer.backward(upstream)
 
     def loss(x_in):  # a new layer with the same seed draws the same mask
-        return np.sum(Dropout(0.4, seed=3).forward(x_in, training=True) * upstream)
+        return np.sum(to_numpy(Dropout(0.4, seed=3).forward(x_in, training=True)) * upstream)
 
     assert rel_error(dx, numerical_gradient(loss, x.copy())) < TOLERANCE
 
@@ -210,7 +211,7 @@ def test_batchnorm_counts_trainable_and_non_trainable():
 def test_batchnorm_training_normalizes_and_updates_moving_averages():
     x = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 40.0]])  # means 3, 20; biased vars 8/3, 200
     layer = BatchNormalization(input_shape=(2,))
-    y = layer.forward(x, training=True)
+    y = to_numpy(layer.forward(x, training=True))
     np.testing.assert_allclose(y[:, 0], np.array([-2.0, 0.0, 2.0]) / np.sqrt(8 / 3 + 1e-3))
     np.testing.assert_allclose(y.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(layer.state["moving_mean"], [0.01 * 3, 0.01 * 20])
@@ -235,7 +236,7 @@ def test_batchnorm_inference_uses_the_moving_statistics():
 
 def test_batchnorm_on_images_normalizes_each_channel():
     x = normal(4, 3, 3, 2) * np.array([1.0, 5.0]) + np.array([2.0, -7.0])
-    y = BatchNormalization(input_shape=(3, 3, 2)).forward(x, training=True)
+    y = to_numpy(BatchNormalization(input_shape=(3, 3, 2)).forward(x, training=True))
     np.testing.assert_allclose(y.mean(axis=(0, 1, 2)), 0.0, atol=1e-12)
     var = x.var(axis=(0, 1, 2))
     np.testing.assert_allclose(y.var(axis=(0, 1, 2)), var / (var + 1e-3))
@@ -261,10 +262,10 @@ def test_dropout_is_the_identity_at_inference():
 def test_dropout_rate_is_the_fraction_dropped_and_the_mean_is_kept():
     x = np.ones((200, 500))
     layer = Dropout(0.8, seed=0)
-    y = layer.forward(x, training=True)
-    kept = layer.last_mask.mean()
+    y = to_numpy(layer.forward(x, training=True))
+    kept = to_numpy(layer.last_mask).mean()
     assert abs(kept - 0.2) < 0.005                  # 100,000 units: sd of the mean ~0.0013
-    np.testing.assert_allclose(y, layer.last_mask * 5.0)  # kept units scaled by 1 / (1 - 0.8)
+    np.testing.assert_allclose(y, to_numpy(layer.last_mask) * 5.0)  # kept units scaled by 1 / (1 - 0.8)
     assert abs(y.mean() - 1.0) < 0.03
 
 
@@ -412,11 +413,11 @@ def _dtype_cases():
 def test_inputs_of_another_float_type_are_cast_once_to_the_weights_type(make, x_shape):
     layer = make()                                    # built in floatx() = float64
     assert layer.dtype == "float64"
-    assert all(w.dtype == np.float64 for w in layer.weights)
+    assert all(w.dtype == xp.float64 for w in layer.weights)
     y = layer.forward(normal(*x_shape).astype(np.float32), training=True)
-    assert y.dtype == np.float64
-    assert layer.backward(np.ones_like(y, dtype=np.float32)).dtype == np.float64
-    assert all(g.dtype == np.float64 for g in layer.grads.values())
+    assert y.dtype == xp.float64
+    assert layer.backward(np.ones(y.shape, dtype=np.float32)).dtype == xp.float64
+    assert all(g.dtype == xp.float64 for g in layer.grads.values())
 
 
 @pytest.fixture
@@ -431,17 +432,17 @@ def float32_layers():
 def test_floatx_float32_builds_layers_that_compute_in_float32(float32_layers, make, x_shape):
     layer = make()
     assert layer.dtype == "float32"
-    assert all(w.dtype == np.float32 for w in layer.weights)
+    assert all(w.dtype == xp.float32 for w in layer.weights)
     x = normal(*x_shape)                              # float64 data, cast once at the top
     y = layer.forward(x, training=True)
-    assert y.dtype == np.float32
-    assert layer.backward(np.ones_like(y)).dtype == np.float32
-    assert all(g.dtype == np.float32 for g in layer.grads.values())
+    assert y.dtype == xp.float32
+    assert layer.backward(np.ones(y.shape)).dtype == xp.float32
+    assert all(g.dtype == xp.float32 for g in layer.grads.values())
 
 
 def test_integer_inputs_become_float64():
     y = Dense(2, input_shape=(3,)).forward(np.ones((2, 3), dtype=int))
-    assert y.dtype == np.float64
+    assert y.dtype == xp.float64
 
 
 # ------------------------------------------------------------------ input errors
@@ -478,7 +479,7 @@ def test_non_finite_inputs_are_refused_once_at_the_model_boundary(bad):
     x[1, 2] = bad
     with np.errstate(all="ignore"):
         for layer in (Dense(2, input_shape=(3,)), BatchNormalization(input_shape=(3,))):
-            assert not np.isfinite(layer.forward(x)[1]).all()
+            assert not np.isfinite(to_numpy(layer.forward(x))[1]).all()
         np.testing.assert_array_equal(Activation("relu").forward(x), np.maximum(x, 0))
     model = Sequential([Dense(2, input_shape=(3,))])
     with pytest.raises(ValueError, match=r"x contains .* at index \(1, 2\)"):
@@ -627,7 +628,7 @@ def test_global_max_pooling_values_shape_and_gradient():
     assert y.shape == (2, 2) and layer.output_shape == (2,)
     np.testing.assert_array_equal(y, x.max(axis=(1, 2)))
     assert y[0, 0] == 10.0
-    dx = layer.backward(np.array([[5.0, 1.0], [2.0, 3.0]]))
+    dx = to_numpy(layer.backward(np.array([[5.0, 1.0], [2.0, 3.0]])))
     assert dx[0, 2, 1, 0] == 5.0 and np.count_nonzero(dx[0, :, :, 0]) == 1
     for n in range(2):                                       # one entry per (sample, channel)
         for c in range(2):
@@ -663,7 +664,7 @@ def test_dense_without_bias_gradients(activation):
     x = normal(5, 3)
     x[np.abs(x) < 1e-2] = 0.3
     assert_gradients_ok(layer, x)
-    np.testing.assert_allclose(layer.forward(x), activations.get(activation)(x @ layer.kernel))
+    np.testing.assert_allclose(layer.forward(x), activations.get(activation)(x @ to_numpy(layer.kernel)))
 
 
 @pytest.mark.parametrize("kernel_size, strides, padding", [
@@ -693,14 +694,15 @@ def test_batchnorm_on_another_axis_gradients_and_statistics(axis, shape):
     layer = BatchNormalization(axis=axis, input_shape=shape[1:])
     features = shape[axis]
     assert layer.params["gamma"].shape == (features,)
-    layer.params["gamma"][...] = 1.0 + normal(features, seed=1)
-    layer.params["beta"][...] = normal(features, seed=2)
+    layer.params["gamma"][...] = xp.asarray(1.0 + normal(features, seed=1))
+    layer.params["beta"][...] = xp.asarray(normal(features, seed=2))
     assert_gradients_ok(layer, normal(*shape, seed=5) * 2 + 1, training=True)
     x = normal(*shape, seed=7) * 3 + 2
     y = layer.forward(x, training=True)
     axes = tuple(a for a in range(len(shape)) if a != axis % len(shape))
-    gamma = layer.params["gamma"].reshape([-1 if a not in axes else 1 for a in range(len(shape))])
-    beta = layer.params["beta"].reshape(gamma.shape)
+    gamma = to_numpy(layer.params["gamma"]).reshape([-1 if a not in axes else 1
+                                                     for a in range(len(shape))])
+    beta = to_numpy(layer.params["beta"]).reshape(gamma.shape)
     x_hat = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True)
                                                             + 1e-3)
     np.testing.assert_allclose(y, gamma * x_hat + beta, atol=1e-12)
@@ -729,8 +731,8 @@ def test_dropout_scales_kept_units_by_one_over_one_minus_rate(rate):
     # 1 / (1 - rate) and 1 / rate differ for every rate but 0.5
     x = normal(50, 40) + 3.0
     layer = Dropout(rate, seed=1)
-    y = layer.forward(x, training=True)
-    kept = layer.last_mask
+    y = to_numpy(layer.forward(x, training=True))
+    kept = to_numpy(layer.last_mask)
     assert kept.shape == x.shape and kept.dtype == bool
     np.testing.assert_allclose(y[kept], x[kept] / (1 - rate), rtol=1e-15)
     np.testing.assert_array_equal(y[~kept], 0.0)
@@ -743,7 +745,7 @@ def test_dropout_backward_applies_the_same_mask_and_scale(rate):
     layer = Dropout(rate, seed=3)
     layer.forward(x, training=True)
     dx = layer.backward(dy)
-    kept = layer.last_mask
+    kept = to_numpy(layer.last_mask)
     np.testing.assert_allclose(dx, np.where(kept, dy / (1 - rate), 0.0), rtol=1e-15)
 
 
@@ -751,10 +753,10 @@ def test_dropout_draws_a_new_mask_every_step_and_none_at_inference():
     x = np.ones((10, 20))
     layer = Dropout(0.3, seed=0)
     layer.forward(x, training=True)
-    first = layer.last_mask.copy()
+    first = to_numpy(layer.last_mask).copy()
     layer.forward(x, training=True)
     assert not np.array_equal(first, layer.last_mask)
-    second = layer.last_mask.copy()
+    second = to_numpy(layer.last_mask).copy()
     y = layer.forward(x * 2, training=False)                   # inference: the identity
     np.testing.assert_array_equal(y, x * 2)
     np.testing.assert_array_equal(layer.backward(np.full_like(x, 3.0)), 3.0)
@@ -786,7 +788,7 @@ def test_batchnorm_training_and_inference_differ_and_inference_moves_nothing():
     train = layer.forward(x, training=True)
     mean, var = x.mean(axis=0), x.var(axis=0)
     np.testing.assert_allclose(train, [2.0, 0.5] * (x - mean) / np.sqrt(var + 0.01) + [1, -1])
-    moved = [w.copy() for w in layer.weights]
+    moved = [to_numpy(w).copy() for w in layer.weights]
     test = layer.forward(x, training=False)
     # inference uses the moving statistics as they are after the training step
     np.testing.assert_allclose(test, [2.0, 0.5] * (x - moved[2]) / np.sqrt(moved[3] + 0.01)
@@ -799,7 +801,7 @@ def test_batchnorm_training_and_inference_differ_and_inference_moves_nothing():
 def test_batchnorm_backward_by_hand_in_both_modes():
     x, dy = normal(4, 3, seed=1) * 2, normal(4, 3, seed=2)
     layer = BatchNormalization(input_shape=(3,))
-    layer.params["gamma"][...] = [1.5, -0.5, 2.0]
+    layer.params["gamma"][...] = xp.asarray([1.5, -0.5, 2.0])
     layer.forward(x, training=True)
     dx = layer.backward(dy)
     x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-3)
@@ -973,6 +975,7 @@ def test_layer_modules_open_with_their_idea_and_use_only_xp(name):
                 if isinstance(node, ast.Name) and node.id in ("np", "numpy")]
 
 
+@pytest.mark.numpy_only("the examples print NumPy arrays")
 def test_layer_module_docstring_examples():
     import doctest
     import importlib

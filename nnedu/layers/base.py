@@ -25,7 +25,7 @@ import numbers
 
 from nnedu import activations, initializers, regularizers
 from nnedu._validate import as_numbers, check_int
-from nnedu.backend import xp
+from nnedu.backend import copy, float_dtype, to_numpy, xp
 from nnedu.config import floatx
 
 # ------------------------------------------------------------------ names
@@ -140,11 +140,11 @@ class Layer:
         """``x`` ready for the math: an array of ``self.dtype``, of the shape built for.
 
         Constant time (the type, the shape, and a cast when the float type
-        differs from the weights'): the nan/inf scan of the data happens once,
+        differs from the weights'; a NumPy input moves to the GPU when the
+        backend is CuPy): the nan/inf scan of the data happens once,
         at the model's boundary. A layer not built yet is built here, for x's shape.
         """
-        if not hasattr(x, "dtype") or x.dtype.kind not in "biuf":  # lists, numbers, strings
-            x = as_numbers(x, f"the input of {type(self).__name__} '{self.name}'")
+        x = as_numbers(x, f"the input of {type(self).__name__} '{self.name}'")  # an xp array
         if not self.built:
             if x.ndim < 2:
                 raise ValueError(f"{type(self).__name__} '{self.name}' expects a batch of "
@@ -153,8 +153,8 @@ class Layer:
             self.build(x.shape[1:])
         if x.shape[1:] != self.input_shape and not self.any_input_shape:
             raise ValueError(self._shape_message(x.shape))
-        if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
+        if x.dtype != float_dtype(self.dtype):
+            x = xp.astype(x, float_dtype(self.dtype))
         self._output_batch_shape = (x.shape if self.any_input_shape
                                     else (x.shape[0],) + self.output_shape)
         return x
@@ -175,7 +175,8 @@ class Layer:
             raise ValueError(f"{type(self).__name__} '{self.name}': backward expects dy of "
                              f"shape {self._output_batch_shape} (the shape of the last "
                              f"output), but got an array of shape {dy.shape}.")
-        return dy if dy.dtype == self.dtype else dy.astype(self.dtype)
+        dtype = float_dtype(self.dtype)
+        return dy if dy.dtype == dtype else xp.astype(dy, dtype)
 
     # ---------------------------------------------------------- weights
 
@@ -185,8 +186,8 @@ class Layer:
         return [self._weight(key) for key in self.weight_names if self._has(key)]
 
     def get_weights(self):
-        """Copies of the weights as a list, in Keras' order (e.g. [kernel, bias])."""
-        return [w.copy() for w in self.weights]
+        """Copies of the weights as NumPy arrays (on the host, as in Keras), in Keras' order."""
+        return [to_numpy(copy(w)) for w in self.weights]
 
     def set_weights(self, weights):
         """Set the weights from a list in Keras' order; shapes must match exactly.

@@ -17,6 +17,7 @@ a Dense layer can follow a convolution.
 """
 
 from nnedu._validate import check_int
+from nnedu.backend import xp
 from nnedu.layers.base import (
     Layer,
     activation_backward,
@@ -109,10 +110,10 @@ class Dense(Layer):
         """
         dz = self._check_upstream(dz)
         x = self._cache[0]
-        x2, dz2 = x.reshape(-1, x.shape[-1]), dz.reshape(-1, self.units)
+        x2, dz2 = xp.reshape(x, (-1, x.shape[-1])), xp.reshape(dz, (-1, self.units))
         self.grads["kernel"] = self._with_penalty_gradient(x2.T @ dz2)
         if self.use_bias:
-            self.grads["bias"] = dz2.sum(axis=0)
+            self.grads["bias"] = xp.sum(dz2, axis=0)
         return dz @ self.kernel.T
 
     def get_config(self):
@@ -176,15 +177,15 @@ class Flatten(Layer):
         return (size,)
 
     def forward(self, x, training=False):
-        """y = x.reshape(N, -1). x: (N, d_1, ..., d_k) -> y: (N, d_1 * ... * d_k).
+        """y = x reshaped to (N, -1). x: (N, d_1, ..., d_k) -> y: (N, d_1 * ... * d_k).
 
         Cache: x's shape.
         """
         x = self._check_input(x)
         self._cache = x.shape
-        return x.reshape(x.shape[0], -1)
+        return xp.reshape(x, (x.shape[0], -1))
 
     def backward(self, dy):
         """dx = dy reshaped back to x's shape: (N, d_1 * ... * d_k) -> (N, d_1, ..., d_k)."""
         dy = self._check_upstream(dy)
-        return dy.reshape(self._cache)
+        return xp.reshape(dy, self._cache)

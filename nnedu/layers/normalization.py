@@ -14,7 +14,7 @@ mu and var depend on every sample of the batch (see ``backward``).
 """
 
 from nnedu._validate import check_int, check_positive
-from nnedu.backend import xp
+from nnedu.backend import float_dtype, xp
 from nnedu.layers.base import Layer
 
 
@@ -63,15 +63,16 @@ class BatchNormalization(Layer):
         features = (input_shape[feature_axis - 1],)
         self._reduce_axes = tuple(a for a in range(rank) if a != feature_axis)
         self._broadcast_shape = tuple(-1 if a == feature_axis else 1 for a in range(rank))
-        self.params["gamma"] = xp.ones(features, dtype=self.dtype)
-        self.params["beta"] = xp.zeros(features, dtype=self.dtype)
-        self.state["moving_mean"] = xp.zeros(features, dtype=self.dtype)
-        self.state["moving_variance"] = xp.ones(features, dtype=self.dtype)
+        dtype = float_dtype(self.dtype)
+        self.params["gamma"] = xp.ones(features, dtype=dtype)
+        self.params["beta"] = xp.zeros(features, dtype=dtype)
+        self.state["moving_mean"] = xp.zeros(features, dtype=dtype)
+        self.state["moving_variance"] = xp.ones(features, dtype=dtype)
 
     def _per_feature(self, name):
         """The (D,) vector ``name`` shaped to broadcast along the feature axis, e.g. (1, 1, 1, D)."""
         vector = self.params[name] if name in self.params else self.state[name]
-        return vector.reshape(self._broadcast_shape)
+        return xp.reshape(vector, self._broadcast_shape)
 
     def forward(self, x, training=False):
         """y = gamma * x_hat + beta, x_hat = (x - mu) / sqrt(var + epsilon).
@@ -84,9 +85,9 @@ class BatchNormalization(Layer):
         x = self._check_input(x)
         batch_statistics = training and self.trainable
         if batch_statistics:
-            mean = x.mean(axis=self._reduce_axes, keepdims=True)
-            var = x.var(axis=self._reduce_axes, keepdims=True)        # biased: divides by m
-            self._update_moving_averages(mean.ravel(), var.ravel())
+            mean = xp.mean(x, axis=self._reduce_axes, keepdims=True)
+            var = xp.var(x, axis=self._reduce_axes, keepdims=True)    # biased: divides by m
+            self._update_moving_averages(xp.reshape(mean, (-1,)), xp.reshape(var, (-1,)))
         else:
             mean, var = self._per_feature("moving_mean"), self._per_feature("moving_variance")
         inv_std = 1.0 / xp.sqrt(var + self.epsilon)
@@ -111,10 +112,10 @@ class BatchNormalization(Layer):
         """
         dy = self._check_upstream(dy)
         x_hat, inv_std, batch_statistics = self._cache
-        dbeta = dy.sum(axis=self._reduce_axes, keepdims=True)
-        dgamma = (dy * x_hat).sum(axis=self._reduce_axes, keepdims=True)
-        self.grads["gamma"] = dgamma.ravel()
-        self.grads["beta"] = dbeta.ravel()
+        dbeta = xp.sum(dy, axis=self._reduce_axes, keepdims=True)
+        dgamma = xp.sum(dy * x_hat, axis=self._reduce_axes, keepdims=True)
+        self.grads["gamma"] = xp.reshape(dgamma, (-1,))
+        self.grads["beta"] = xp.reshape(dbeta, (-1,))
         gamma = self._per_feature("gamma")
         if not batch_statistics:
             return gamma * inv_std * dy

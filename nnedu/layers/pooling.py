@@ -15,7 +15,7 @@ has far fewer weights in its classifier: C per unit instead of H * W * C.
 
 from nnedu import conv as conv_ops
 from nnedu._validate import check_bool, check_choice, check_pair
-from nnedu.backend import xp
+from nnedu.backend import copy, xp
 from nnedu.layers.base import Layer
 from nnedu.layers.convolutional import image_hw
 
@@ -139,7 +139,7 @@ class GlobalAveragePooling2D(_GlobalPooling2D):
         """
         x = self._check_input(x)
         self._cache = x.shape
-        return x.mean(axis=(1, 2), keepdims=self.keepdims)
+        return xp.mean(x, axis=(1, 2), keepdims=self.keepdims)
 
     def backward(self, dy):
         """Every pixel had weight 1 / (H W) in its channel's mean: dx[n, i, j, c] = dy[n, c] / (H W).
@@ -148,8 +148,8 @@ class GlobalAveragePooling2D(_GlobalPooling2D):
         """
         dy = self._check_upstream(dy)
         n, height, width, channels = self._cache
-        share = dy.reshape(n, 1, 1, channels) / (height * width)
-        return xp.broadcast_to(share, self._cache).copy()
+        share = xp.reshape(dy, (n, 1, 1, channels)) / (height * width)
+        return copy(xp.broadcast_to(share, self._cache))
 
 
 class GlobalMaxPooling2D(_GlobalPooling2D):
@@ -168,12 +168,12 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
         """y[n, c] = max over i, j of x[n, i, j, c].
 
         x: (N, H, W, C) -> y: (N, C) (or (N, 1, 1, C) with keepdims). Cache:
-        ``is_max`` (N, H, W, C), True where x equals its channel's maximum.
+        ``is_max`` (N, H, W, C), 1.0 where x equals its channel's maximum, else 0.0.
         """
         x = self._check_input(x)
-        y = x.max(axis=(1, 2), keepdims=True)                 # (N, 1, 1, C)
-        self._cache = x == y
-        return y if self.keepdims else y.reshape(x.shape[0], x.shape[3])
+        y = xp.max(x, axis=(1, 2), keepdims=True)             # (N, 1, 1, C)
+        self._cache = xp.astype(x == y, x.dtype)
+        return y if self.keepdims else xp.reshape(y, (x.shape[0], x.shape[3]))
 
     def backward(self, dy):
         """dy goes to the position of the maximum; on a tie it is shared equally (as Keras).
@@ -184,5 +184,5 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
         dy = self._check_upstream(dy)
         is_max = self._cache
         n, _, _, channels = is_max.shape
-        count = is_max.sum(axis=(1, 2), keepdims=True)       # 1 unless there is a tie
-        return is_max * (dy.reshape(n, 1, 1, channels) / count)
+        count = xp.sum(is_max, axis=(1, 2), keepdims=True)   # 1 unless there is a tie
+        return is_max * (xp.reshape(dy, (n, 1, 1, channels)) / count)

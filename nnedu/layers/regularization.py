@@ -11,7 +11,7 @@ inference needs no correction.
 """
 
 from nnedu._validate import check_positive
-from nnedu.backend import xp
+from nnedu.backend import host_rng, xp
 from nnedu.layers.base import Layer
 
 
@@ -35,22 +35,24 @@ class Dropout(Layer):
                              f"got {rate}")
         self.rate = float(rate)
         self.seed = seed
-        self._rng = xp.random.default_rng(seed)
+        self._rng = host_rng(seed)  # masks are drawn with NumPy, whatever the backend
         self.last_mask = None
         self._build_if_given()
 
     def forward(self, x, training=False):
         """y = x * keep, with keep = mask / (1 - rate) in training and 1 at inference.
 
-        Training: mask ~ Bernoulli(1 - rate), drawn anew for every unit of x.
+        Training: mask ~ Bernoulli(1 - rate), drawn anew for every unit of x
+        (with NumPy, then moved to the backend: the same seed gives the same masks
+        on every backend).
         x: (N, ...) -> y: same shape. Cache: keep (x's shape in training, a
         0-d 1 at inference), the factor each unit was multiplied by.
         """
         x = self._check_input(x)
         if training and self.rate > 0:
-            mask = self._rng.random(x.shape) >= self.rate    # True with probability 1 - rate
+            mask = xp.asarray(self._rng.random(x.shape) >= self.rate)  # True w.p. 1 - rate
             self.last_mask = mask
-            keep = mask.astype(x.dtype) / (1.0 - self.rate)
+            keep = xp.astype(mask, x.dtype) / (1.0 - self.rate)
         else:
             keep = xp.ones((), dtype=x.dtype)
         self._cache = keep
