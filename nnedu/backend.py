@@ -192,9 +192,13 @@ def _permute_dims(x, axes):
     return _active.transpose(x, axes)
 
 
+def _unique_values(x):
+    return _active.unique(x)
+
+
 # The array API's names for what NumPy < 2 (or < 2.1) and CuPy spell otherwise.
 _FILLED_IN = {"astype": _astype, "isdtype": _isdtype, "concat": _concat,
-              "permute_dims": _permute_dims}
+              "permute_dims": _permute_dims, "unique_values": _unique_values}
 
 
 def host_rng(seed=None):

@@ -63,3 +63,58 @@ def test_to_numpy_brings_arrays_and_numbers_to_the_host():
             return np.array([7.0])
 
     np.testing.assert_array_equal(backend.to_numpy(Device()), [7.0])
+
+
+def test_xp_fills_in_the_array_api_names_old_numpy_lacks(monkeypatch):
+    # NumPy 1.24 (the oldest supported) has no astype, isdtype, concat, permute_dims or
+    # unique_values functions; CuPy lacks some too. xp supplies them from the methods.
+    old = types.SimpleNamespace(__name__="numpy", concatenate=np.concatenate,
+                                transpose=np.transpose, unique=np.unique)
+    monkeypatch.setattr(backend, "_active", old)
+    xp = backend.xp
+    a = np.arange(6).reshape(2, 3)
+    assert xp.astype(a, np.float32).dtype == np.float32
+    assert xp.astype(a, a.dtype, copy=False) is a
+    assert xp.isdtype(a.dtype, ("bool", "integral")) and not xp.isdtype(a.dtype, "real floating")
+    assert xp.isdtype(np.dtype(np.float32), "real floating")
+    np.testing.assert_array_equal(xp.concat([a, a], axis=1), np.hstack([a, a]))
+    np.testing.assert_array_equal(xp.permute_dims(a, (1, 0)), a.T)
+    np.testing.assert_array_equal(xp.unique_values(np.array([3, 1, 3])), [1, 3])
+    with pytest.raises(AttributeError):
+        xp.no_such_function  # noqa: B018 - an unknown name is still an AttributeError
+
+
+def test_float_dtype_names_the_active_modules_type():
+    from nnedu import config
+
+    assert backend.float_dtype() == np.float64
+    assert backend.float_dtype("float32") == np.float32
+    assert backend.float_dtype(np.float32) == np.float32
+    config.set_floatx("float32")
+    try:
+        assert backend.float_dtype() == np.float32
+    finally:
+        config.set_floatx("float64")
+
+
+def test_copy_and_host_rng():
+    a = np.arange(3.0)
+    b = backend.copy(a)
+    b[0] = 5.0
+    assert a[0] == 0.0 and b.dtype == a.dtype
+    np.testing.assert_array_equal(backend.host_rng(3).random(4), np.random.default_rng(3).random(4))
+
+
+def test_activate_makes_any_array_module_the_backend():
+    strict = pytest.importorskip("array_api_strict")
+    backend._activate(strict)
+    assert backend.name() == "array_api_strict" and backend.module() is strict
+    assert backend.float_dtype() == strict.float64
+    assert backend.float_dtype(np.float32) == strict.float32   # a NumPy dtype names its twin
+    a = backend.xp.asarray([1.0, 2.0])
+    assert type(a) is type(strict.asarray(0.0))
+    c = backend.copy(a)
+    c[0] = 9.0
+    assert float(a[0]) == 1.0
+    np.testing.assert_array_equal(backend.to_numpy(a), [1.0, 2.0])
+    assert backend.describe() == "array_api_strict on the CPU (a stand-in array library, for tests)"

@@ -26,14 +26,17 @@ What every layer has (the contract the model and the optimizers rely on):
 - ``forward(x, training=False) -> y`` and ``backward(dy) -> dx``: backward
   uses what the last forward call cached, and returns dL/dx given dL/dy;
   ``backward_from_preactivation(dz)`` skips the fused activation;
-- ``get_weights()`` / ``set_weights(list)`` in Keras' order;
+- ``get_weights()`` / ``set_weights(list)`` in Keras' order (get_weights
+  returns NumPy copies, on the host, whatever the backend computes with);
 - ``count_params()``, ``count_trainable_params()``, ``count_non_trainable_params()``;
 - ``get_config()`` and ``layer_from_config(class_name, config)`` to rebuild it;
 - ``regularization_loss()`` (the penalty the layer adds to the loss) and
   ``apply_constraints()`` (called by the model after each optimizer step).
 
 Numbers: an input whose float type differs from the layer's weights is cast
-once, at the top of forward, to the weights' type. A forward checks only what
+once, at the top of forward, to the weights' type; a NumPy input becomes an
+array of the backend (``nnedu.backend.xp``: NumPy, or CuPy on a GPU), and so
+are the outputs, the weights and the gradients. A forward checks only what
 is cheap (the type and the shape); the data's nan/inf scan happens once, at
 the model's boundary (fit, evaluate, predict).
 
