@@ -87,12 +87,12 @@ def as_numbers(x, name):
         raise TypeError(f"{name} must be an array of numbers, but got {type(x).__name__}: "
                         f"{x!r}")
     arr = _as_array(x, name, "could not be turned into an array (are all rows the same length?)")
+    if arr.dtype == xp.float64 or arr.dtype == xp.float32:
+        return arr                                   # the usual case, checked first: fast
     if not xp.isdtype(arr.dtype, _NUMBERS):
         raise TypeError(f"{name} must contain numbers, but got an array of dtype {arr.dtype} "
                         f"(from {type(x).__name__})")
-    if arr.dtype not in (xp.float32, xp.float64):  # ints, bools, float16
-        arr = xp.astype(arr, float_dtype())
-    return arr
+    return xp.astype(arr, float_dtype())             # ints, bools, float16
 
 
 def _as_array(x, name, ragged_message):
