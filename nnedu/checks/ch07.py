@@ -99,15 +99,15 @@ def momentum_step(student_momentum_step):
         got_w, got_v = got
         v_new = beta * v - lr * g
         hint_v = diagnose(got_v, [
-            (beta * v + lr * g, "the velocity must move AGAINST the gradient: "
-                                "v_new = momentum * v - learning_rate * grad."),
+            (beta * v + lr * g, ("the velocity must move AGAINST the gradient: "
+                                "v_new = momentum * v - learning_rate * grad.")),
             (v - lr * g, "the old velocity is not multiplied by momentum."),
             ((1 - beta) * v - lr * g, "multiply the old velocity by momentum, not 1 - momentum."),
         ], "v_new = momentum * velocity - learning_rate * grad.")
         expect_close(got_v, v_new, what="v_new", inputs=inputs, hint=hint_v)
         hint_w = diagnose(got_w, [
-            (beta * w - lr * g, "w_new = momentum * w - learning_rate * grad is NOT momentum (it "
-                                "shrinks the weights): add the velocity, w_new = w + v_new."),
+            (beta * w - lr * g, ("w_new = momentum * w - learning_rate * grad is NOT momentum (it "
+                                "shrinks the weights): add the velocity, w_new = w + v_new.")),
             (w + v, "add the NEW velocity: compute v_new first, then w_new = w + v_new."),
             (w - v_new, "add the velocity (it already points downhill): w_new = w + v_new."),
         ], "w_new = w + v_new.")
@@ -130,15 +130,15 @@ def step_decay(student_step_decay):
         got = call(student_step_decay, lr0, drop, k, epoch)
         want = lr0 * drop ** math.floor(epoch / k)
         hint = diagnose(got, [
-            (lr0 * drop ** (epoch / k), "the exponent must be rounded DOWN, floor(epoch / "
-                                        "epochs_per_drop): the rate drops in steps, not smoothly."),
-            (lr0 * drop ** math.floor((1 + epoch) / k), "off by one: the first drop comes at "
+            (lr0 * drop ** (epoch / k), ("the exponent must be rounded DOWN, floor(epoch / "
+                                        "epochs_per_drop): the rate drops in steps, not smoothly.")),
+            (lr0 * drop ** math.floor((1 + epoch) / k), ("off by one: the first drop comes at "
                                                         "epoch = epochs_per_drop, so use "
-                                                        "floor(epoch / epochs_per_drop)."),
-            (lr0 * drop ** epoch, "the rate drops once every epochs_per_drop epochs, not every "
-                                  "epoch: divide the epoch by epochs_per_drop."),
-            (lr0 * (1 - drop) ** math.floor(epoch / k), "drop is the factor the rate is "
-                                                        "multiplied by, not the part taken off."),
+                                                        "floor(epoch / epochs_per_drop).")),
+            (lr0 * drop ** epoch, ("the rate drops once every epochs_per_drop epochs, not every "
+                                  "epoch: divide the epoch by epochs_per_drop.")),
+            (lr0 * (1 - drop) ** math.floor(epoch / k), ("drop is the factor the rate is "
+                                                        "multiplied by, not the part taken off.")),
         ], "initial_lr * drop ** floor(epoch / epochs_per_drop).")
         expect_close(got, want, what="the learning rate",
                      inputs={"initial_lr": lr0, "drop": drop, "epochs_per_drop": k,
@@ -207,15 +207,15 @@ def adam_trajectory(student_adam):
         textbook = _adam_variant(*args)  # m_hat / (sqrt(v_hat) + eps): within 1e-5 of Keras'
         hint = diagnose(got, [
             (_adam_variant(*args, bias_correction=False),
-             "the bias correction is missing: divide m by (1 - beta_1**t) and v by "
-             "(1 - beta_2**t), with t = 1 on the first step."),
-            (_adam_variant(*args, t0=0), "count the steps from t = 1: at t = 0 the "
-                                          "correction 1 - beta**0 is 0."),
+             ("the bias correction is missing: divide m by (1 - beta_1**t) and v by "
+             "(1 - beta_2**t), with t = 1 on the first step.")),
+            (_adam_variant(*args, t0=0), ("count the steps from t = 1: at t = 0 the "
+                                          "correction 1 - beta**0 is 0.")),
             (_adam_variant(*args, square=False), "v averages the SQUARED gradients, g * g."),
-            *[(points[:-1], "return steps + 1 points: the start w0 and one point after each "
-                            "step.") for points in (want, textbook)],
-            *[(points[1:], "the first row must be the start w0, then one point after each "
-                           "step.") for points in (want, textbook)],
+            *[(points[:-1], ("return steps + 1 points: the start w0 and one point after each "
+                            "step.")) for points in (want, textbook)],
+            *[(points[1:], ("the first row must be the start w0, then one point after each "
+                           "step.")) for points in (want, textbook)],
         ], "m = beta_1 m + (1 - beta_1) g; v = beta_2 v + (1 - beta_2) g**2; "
            "w -= lr * m_hat / (sqrt(v_hat) + epsilon), m_hat = m / (1 - beta_1**t), ...",
            equal_nan=True)
@@ -263,8 +263,8 @@ def minibatches(student_minibatches):
         sizes = [len(yb) for _, yb in batches]
         want_sizes = [len(yb) for _, yb in want]
         hint = diagnose(sizes, [
-            (want_sizes[:-1], "keep the last, smaller batch: "
-                              f"{n} samples in batches of {b} give {len(want)} batches."),
+            (want_sizes[:-1], ("keep the last, smaller batch: "
+                              f"{n} samples in batches of {b} give {len(want)} batches.")),
             ([b] * len(want_sizes), "the last batch holds only the samples that are left."),
         ], f"ceil(N / batch_size) = {len(want)} batches, all of batch_size but the last.")
         expect_equal(sizes, want_sizes, what="the batch sizes", inputs=inputs, hint=hint)
@@ -275,8 +275,8 @@ def minibatches(student_minibatches):
                              "batch_size]; X[index], y[index].")
         got_order = np.concatenate([yb for _, yb in batches])
         hint = diagnose(got_order, [
-            (np.arange(n), "the samples come in their original order: shuffle with order = "
-                           "np.random.default_rng(seed).permutation(N)."),
+            (np.arange(n), ("the samples come in their original order: shuffle with order = "
+                           "np.random.default_rng(seed).permutation(N).")),
         ], "order = np.random.default_rng(seed).permutation(N); batch i is "
            "order[i * batch_size:(i + 1) * batch_size].")
         expect_close(got_order, np.concatenate([yb for _, yb in want]),
@@ -333,12 +333,12 @@ def minibatch_sgd(student_sgd):
         inputs = f"N = {n}, D = {d}, lr = {lr}, batch_size = {b}, epochs = {epochs}, seed = {seed}"
         call_args = (X, y, w0, lr, b, epochs, seed)
         hint = diagnose(got_w, [
-            (_sgd_variant(*call_args, mean=False)[0], "the gradient of the MEAN squared error "
+            (_sgd_variant(*call_args, mean=False)[0], ("the gradient of the MEAN squared error "
                                                       "over a batch is 2 / B * X_b.T @ (X_b @ w "
-                                                      "- y_b): divide by the batch size B."),
-            (_sgd_variant(*call_args, same_seed=True)[0], "use a new order every epoch: "
+                                                      "- y_b): divide by the batch size B.")),
+            (_sgd_variant(*call_args, same_seed=True)[0], ("use a new order every epoch: "
                                                           "minibatches(X, y, batch_size, seed + "
-                                                          "epoch)."),
+                                                          "epoch).")),
             (_sgd_variant(*call_args, sign=-1)[0], "step against the gradient: w - lr * grad."),
         ], "for each epoch, for each batch: w = w - lr * 2 / B * X_b.T @ (X_b @ w - y_b).",
            equal_nan=True)
