@@ -12,6 +12,8 @@ Three tools, each a plain loop you could write yourself:
   ``random_search(score, space, n_trials)``: draw combinations at random.
   ``score(**params)`` trains on the TRAINING set and returns a figure on the
   VALIDATION set (lower is better); the test set is never used here.
+- ``ReduceLROnPlateau``: a callback that divides the learning rate when the
+  validation loss has stopped improving (Keras' callback of that name);
 - ``per_class_recall(y_true, y_pred)`` and ``balanced_class_weight(y)``: for
   imbalanced classes, where accuracy alone misleads.
 
@@ -31,6 +33,7 @@ import warnings
 import numpy as np
 
 from nnedu._validate import as_numbers, check_int, check_positive
+from nnedu.callbacks import Callback
 from nnedu.data import minibatches
 from nnedu.models import DivergenceWarning
 from nnedu.optimizers import SGD
@@ -112,6 +115,43 @@ def lr_range_test(build, x, y, loss, min_lr=1e-4, max_lr=10.0, batch_size=32, op
             "smoothed": smoothed, "best_lr": float(rates[best]),
             "steepest_lr": float(rates[int(np.argmin(slopes))]),
             "suggested_lr": float(rates[best]) / 10}
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiply the learning rate by ``factor`` when ``monitor`` has not improved for
+    ``patience`` epochs (Keras' callback, without its cooldown).
+
+    An epoch improves when value < best - min_delta. After ``patience`` epochs in
+    a row without improvement: lr <- max(lr * factor, min_lr), and the count
+    starts again. ``lr_history`` records the rate used in every epoch. The
+    optimizer must have a plain number as its learning rate (not a schedule).
+    """
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, min_delta=1e-4, min_lr=0.0):
+        super().__init__()
+        if not 0 < factor < 1:
+            raise ValueError(f"factor must be in (0, 1), but got {factor!r}")
+        self.monitor, self.factor, self.min_delta, self.min_lr = monitor, factor, min_delta, min_lr
+        self.patience = check_int(patience, "patience", minimum=0)
+
+    def on_train_begin(self, logs=None):
+        self.best, self.wait, self.lr_history = math.inf, 0, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.monitor not in logs:
+            raise ValueError(f"ReduceLROnPlateau monitors {self.monitor!r}, but fit reports "
+                             f"only: {', '.join(sorted(logs)) or 'none'}")
+        optimizer = self.model.optimizer
+        self.lr_history.append(float(optimizer.learning_rate))
+        if logs[self.monitor] < self.best - self.min_delta:
+            self.best, self.wait = float(logs[self.monitor]), 0
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            optimizer.learning_rate = max(float(optimizer.learning_rate) * self.factor,
+                                          self.min_lr)
+            self.wait = 0
 
 
 # ---------------------------------------------------------------- grid and random search
@@ -238,6 +278,6 @@ def _labels(y, name):
     return arr
 
 
-__all__ = ["balanced_class_weight", "exponential_rates", "grid_search", "lr_range_test",
+__all__ = ["ReduceLROnPlateau", "balanced_class_weight", "exponential_rates", "grid_search", "lr_range_test",
            "param_grid", "per_class_recall", "random_search", "sample_params", "search",
            "smooth"]

@@ -117,3 +117,31 @@ def test_per_class_recall_and_balanced_weights():
         tuning.per_class_recall(np.array([0.5]), np.array([0]))
     with pytest.raises(ValueError, match="same shape"):
         tuning.per_class_recall(np.array([0, 1]), np.array([0]))
+
+
+def test_reduce_lr_on_plateau_divides_the_rate_after_patience_epochs():
+    from nnedu.optimizers import SGD
+
+    callback = tuning.ReduceLROnPlateau(factor=0.5, patience=2, min_delta=0.0, min_lr=0.02)
+    callback.model = type("M", (), {"optimizer": SGD(learning_rate=0.1)})()
+    callback.on_train_begin()
+    for epoch, loss in enumerate([1.0, 0.9, 0.95, 0.91, 0.92, 0.93, 0.8, 0.85, 0.86, 0.9, 0.9]):
+        callback.on_epoch_end(epoch, {"val_loss": loss})
+    # no improvement in epochs 2, 3 -> 0.05; 4, 5 -> 0.025; 6 improves; 7, 8 -> 0.02 (min_lr)
+    assert callback.lr_history == pytest.approx([0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025,
+                                                 0.025, 0.02, 0.02])
+    with pytest.raises(ValueError, match="monitors 'val_loss'"):
+        callback.on_epoch_end(11, {"loss": 1.0})
+    with pytest.raises(ValueError, match="factor must be in"):
+        tuning.ReduceLROnPlateau(factor=2)
+
+
+def test_reduce_lr_on_plateau_in_fit():
+    x, y = _digits()
+    model = _build()
+    from nnedu.optimizers import SGD
+
+    model.compile(optimizer=SGD(learning_rate=5.0), loss="sparse_categorical_crossentropy")
+    callback = tuning.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1)
+    model.fit(x[:200], y[:200], epochs=6, batch_size=50, verbose=0, callbacks=[callback])
+    assert callback.lr_history[0] == 5.0 and min(callback.lr_history) <= 2.5
