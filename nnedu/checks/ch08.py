@@ -250,7 +250,7 @@ def reference_diagnose(train_losses, val_losses, high=0.5, patience=3):
     return verdict, stop, best
 
 
-def _curves():
+def example_curves():
     """Three pictures: overfitting, underfitting and a good fit (20 epochs each)."""
     e = np.arange(20)
     over_train = 1.0 * 0.8**e
@@ -267,7 +267,7 @@ def _curves():
 @exercise("08", "diagnose", points=2)
 def diagnose(student_diagnose):
     """Check diagnose(train_losses, val_losses, high, patience) -> (verdict, stop, best)."""
-    for name, train, val in _curves():
+    for name, train, val in example_curves():
         given = (list(train), list(val))
         got = call(student_diagnose, *given, 0.5, 3)
         want = reference_diagnose(list(train), list(val), 0.5, 3)
