@@ -261,7 +261,7 @@ def compare_optimizers(surface, runs, steps=100, start=None, figsize=(10, 4)):
     ax.contourf(xx, yy, zz, levels=levels, cmap="Greys", alpha=0.5, zorder=1)
     minima = np.array(surf.minima, dtype=float)
     ax.plot(minima[:, 0], minima[:, 1], "*", color=style.YELLOW, ms=14, mec="black", zorder=5)
-    palette = list(COLORS.values())
+    palette = list(COLORS.values()) + [style.SKY_BLUE, style.GREY]
     results = {}
     for i, (name, optimizer) in enumerate(runs.items()):
         points, diverged = surfaces.descend(surf, optimizer, start, steps)
