@@ -120,6 +120,19 @@ assert np.allclose(hessian, [[1.0, 0.0], [0.0, 20.0]], atol=1e-6)
 assert math.isclose(kappa, 20.0, rel_tol=1e-6)
 
 # %% [markdown]
+# The round **bowl** $f = x^2 + y^2$ is the other extreme: curvature 2 in every
+# direction, condition number 1. There one rate suits every direction, and
+# $\alpha = 1/2$ (one over the curvature) lands on the minimum in a single step:
+
+# %%
+bowl = surfaces.get("bowl")
+points, _ = surfaces.descend(bowl, optimizers.SGD(0.5), steps=1)
+print(f"bowl: condition number {surfaces.condition_number('bowl'):.1f}; "
+      f"one SGD step with lr 0.5 from {points[0]} reaches {points[1]}")
+assert math.isclose(surfaces.condition_number("bowl"), 1.0, rel_tol=1e-6)
+assert np.allclose(points[1], [0.0, 0.0])
+
+# %% [markdown]
 # Along each axis one gradient step multiplies the distance to the minimum by
 # $1 - \alpha\lambda$ ($\lambda$ the curvature along that axis). It shrinks only while
 # $|1 - \alpha\lambda| < 1$, i.e. $\alpha < 2/\lambda$. The steep direction decides:
