@@ -27,3 +27,14 @@ def test_compare_draws_every_run_and_labels_divergence():
     assert len(ax_loss.lines) == 3
     start = surfaces.get("ravine").start
     assert all(np.allclose(points[0], start) for points, _ in results.values())
+
+
+def test_compare_rejects_bad_runs():
+    import pytest
+
+    with pytest.raises(TypeError, match="non-empty dict"):
+        compare_optimizers("bowl", [optimizers.SGD(0.1)])
+    with pytest.raises(TypeError, match=r"runs\['a'\] must be an nnedu optimizer"):
+        compare_optimizers("bowl", {"a": "sgd"})
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        compare_optimizers("bowl", {"a": optimizers.SGD(0.1)}, steps=0)

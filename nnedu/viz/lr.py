@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
 from nnedu import optimizers, surfaces
+from nnedu._validate import check_int
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, float_slider, int_slider, log_slider
 
@@ -255,6 +256,14 @@ def compare_optimizers(surface, runs, steps=100, start=None, figsize=(10, 4)):
     Returns (figure, results) with results {label: (points (k + 1, 2), diverged_at)}.
     """
     surf = surfaces.get(surface)
+    check_int(steps, "steps", minimum=1)
+    if not isinstance(runs, dict) or not runs:
+        raise TypeError(f"runs must be a non-empty dict {{label: optimizer}}, but got "
+                        f"{type(runs).__name__}: {runs!r}")
+    for name, optimizer in runs.items():
+        if not isinstance(optimizer, optimizers.Optimizer):
+            raise TypeError(f"runs[{name!r}] must be an nnedu optimizer such as SGD(0.1), "
+                            f"but got {type(optimizer).__name__}: {optimizer!r}")
     fig, (ax, ax_loss) = style.new_figure(1, 2, figsize=figsize,
                                           gridspec_kw={"width_ratios": [1.15, 1]})
     xx, yy, zz, levels = _grid(surf.name)
