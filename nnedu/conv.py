@@ -55,6 +55,8 @@ array([[10., 18.],
        [42., 50.]])
 """
 
+from numpy.lib.stride_tricks import as_strided
+
 from nnedu._validate import as_numbers, check_int, check_pair
 from nnedu.backend import xp
 
@@ -301,17 +303,40 @@ def col2im(dcols, x_pad_shape, kh, kw, stride=1):
     return dx_pad
 
 
+def window_view(x_pad, kh, kw, stride=1):
+    """Every kh x kw window of channels-last images, as a view (no copy): (N, Ho, Wo, kh, kw, C).
+
+    view[n, i, j, a, b, c] = x_pad[n, i*sh + a, j*sw + b, c], built by giving
+    the same memory new strides: one step along j moves sw columns, one step
+    along b moves one column. ``view.reshape(N*Ho*Wo, kh*kw*C)`` is im2col in
+    the channels-last layout (one copy). Read-only, as the windows overlap.
+    This is the one NumPy-specific call of the module (CuPy has it too).
+    x_pad: (N, Hp, Wp, C), already padded.
+    """
+    (sh, sw), (n, height, width, channels) = check_pair(stride, "stride"), x_pad.shape
+    out_h, out_w = _out_hw((height, width), kh, kw, (sh, sw))
+    s_n, s_h, s_w, s_c = x_pad.strides
+    return as_strided(x_pad, shape=(n, out_h, out_w, kh, kw, channels),
+                      strides=(s_n, s_h * sh, s_w * sw, s_h, s_w, s_c), writeable=False)
+
+
 # ------------------------------------------------------------------ vectorized convolution
+
+# Copying windows is what costs, and a copy is fast when it moves long runs of
+# neighbouring numbers. With few channels the runs are image rows, so the
+# images are copied channels-first (C, N, H, W); from this many channels on,
+# a pixel's C channels are a long enough run and the channels-last layout
+# (N, H, W, C), which needs no transposing, is faster (measured in PERF.md's shapes).
+MANY_CHANNELS = 8
+CACHE_BLOCK = 2 ** 17  # numbers of dy (1 MiB in float64) handled at a time for dx
 
 
 def conv2d_forward(x, kernel, bias=None, stride=1, padding="valid"):
     """Vectorized 2-D cross-correlation: im2col and one matrix product.
 
-    y = cols^T @ K + bias, with cols = im2col(x padded) of shape
-    (kh*kw*C, N*Ho*Wo) and K = kernel as a (kh*kw*C, F) matrix. The bias
-    rides along in the product (cs231n's "bias trick"): cols gets one more
-    row of ones and K the row ``bias``, so y = [cols; 1]^T @ [K; bias].
-    Same inputs and outputs as ``conv2d_forward_naive``:
+    y = cols^T @ K + bias, with cols = im2col(x padded), one column per output
+    pixel and one row per (a, b, c) of the window, and K = kernel as a
+    (kh*kw*C, F) matrix. Same inputs and outputs as ``conv2d_forward_naive``:
 
     Inputs:
     - x: (N, H, W, C), kernel: (kh, kw, C, F), bias: (F,) or None
@@ -319,40 +344,108 @@ def conv2d_forward(x, kernel, bias=None, stride=1, padding="valid"):
     Returns (y, cache):
     - y: (N, Ho, Wo, F)
     - cache: (cols, kernel, x.shape, x_pad.shape, (top, left), (sh, sw)), for
-      ``conv2d_backward``; cols (kh*kw*C + 1, N*Ho*Wo) is kept, as dkernel needs it.
+      ``conv2d_backward``; cols is kept because dkernel needs it. With fewer
+      than MANY_CHANNELS channels, x_pad is channels-first and cols is
+      (kh*kw*C + 1, N*Ho*Wo), with a last row of ones for the bias
+      (cs231n's "bias trick": y = [cols; 1]^T @ [K; bias]); otherwise x_pad is
+      channels-last and cols is the (N*Ho*Wo, kh*kw*C) matrix of ``window_view``.
     """
     x, kernel, bias = _check_conv_args(x, kernel, bias)
     stride = check_pair(stride, "stride")
-    kh, kw, _, filters = kernel.shape
-    x_pad, pads = _pad_channels_first(x, kh, kw, stride, padding)    # (C, N, Hp, Wp)
-    out_h, out_w = _out_hw(x_pad.shape[2:], kh, kw, stride)
-    cols = xp.empty((kernel[..., 0].size + 1, x.shape[0] * out_h * out_w), dtype=x.dtype)
-    im2col(x_pad, kh, kw, stride, out=cols[:-1])                    # (kh*kw*C, N*Ho*Wo)
-    cols[-1] = 1.0                                                  # the bias row
-    y = cols.T @ xp.concatenate([kernel.reshape(-1, filters), bias[None, :]])  # (N*Ho*Wo, F)
-    cache = (cols, kernel, x.shape, x_pad.shape, pads, stride)
-    return y.reshape(x.shape[0], out_h, out_w, filters), cache
+    if x.shape[3] >= MANY_CHANNELS:
+        return _forward_channels_last(x, kernel, bias, stride, padding)
+    return _forward_channels_first(x, kernel, bias, stride, padding)
 
 
 def conv2d_backward(dy, cache):
     """Gradients of ``conv2d_forward``: (dx, dkernel, dbias), as ``conv2d_backward_naive``.
 
     With dy2 = dy as an (N*Ho*Wo, F) matrix and K = kernel as (kh*kw*C, F):
-    [dkernel; dbias] = [cols; 1] @ dy2 (the bias row of ones sums dy2's rows),
-    dx = col2im(K @ dy2^T), without the padding, back to channels-last.
+    dkernel = cols @ dy2, dbias = the sum of dy2's rows, and
+    dx = col2im(K @ dy2^T) without the padding.
 
     Inputs: dy: (N, Ho, Wo, F); cache from ``conv2d_forward``.
     Returns dx: (N, H, W, C), dkernel: (kh, kw, C, F), dbias: (F,).
     """
+    channels = cache[1].shape[2]  # the kernel's C decided the layout, as in conv2d_forward
+    if channels >= MANY_CHANNELS:
+        return _backward_channels_last(dy, cache)
+    return _backward_channels_first(dy, cache)
+
+
+def _forward_channels_first(x, kernel, bias, stride, padding):
+    """conv2d_forward for few channels: x_pad (C, N, Hp, Wp), cols (kh*kw*C + 1, N*Ho*Wo)."""
+    kh, kw, _, filters = kernel.shape
+    x_pad, pads = _pad_channels_first(x, kh, kw, stride, padding)   # (C, N, Hp, Wp)
+    out_h, out_w = _out_hw(x_pad.shape[2:], kh, kw, stride)
+    cols = xp.empty((kernel[..., 0].size + 1, x.shape[0] * out_h * out_w), dtype=x.dtype)
+    im2col(x_pad, kh, kw, stride, out=cols[:-1])                   # (kh*kw*C, N*Ho*Wo)
+    cols[-1] = 1.0                                                 # the bias row
+    y = cols.T @ xp.concatenate([kernel.reshape(-1, filters), bias[None, :]])  # (N*Ho*Wo, F)
+    cache = (cols, kernel, x.shape, x_pad.shape, pads, stride)
+    return y.reshape(x.shape[0], out_h, out_w, filters), cache
+
+
+def _backward_channels_first(dy, cache):
+    """[dkernel; dbias] = [cols; 1] @ dy2 (the row of ones sums dy2), dx = col2im(K @ dy2^T)."""
     cols, kernel, x_shape, x_pad_shape, (top, left), stride = cache
     kh, kw, _, filters = kernel.shape
     out_hw = _out_hw(x_pad_shape[2:], kh, kw, stride)
     dy2 = _check_upstream(dy, (x_shape[0], *out_hw, filters), cols.dtype).reshape(-1, filters)
-    dweights = cols @ dy2                                           # (kh*kw*C + 1, F)
-    dcols = kernel.reshape(-1, filters) @ dy2.T                     # (kh*kw*C, N*Ho*Wo)
-    dx_pad = col2im(dcols, x_pad_shape, kh, kw, stride)             # (C, N, Hp, Wp)
+    dweights = cols @ dy2                                          # (kh*kw*C + 1, F)
+    dcols = kernel.reshape(-1, filters) @ dy2.T                    # (kh*kw*C, N*Ho*Wo)
+    dx_pad = col2im(dcols, x_pad_shape, kh, kw, stride)            # (C, N, Hp, Wp)
     dx = dx_pad[:, :, top:top + x_shape[1], left:left + x_shape[2]]
     return dx.transpose(1, 2, 3, 0).copy(), dweights[:-1].reshape(kernel.shape), dweights[-1]
+
+
+def _forward_channels_last(x, kernel, bias, stride, padding):
+    """conv2d_forward for many channels: x_pad (N, Hp, Wp, C), cols (N*Ho*Wo, kh*kw*C)."""
+    kh, kw, _, filters = kernel.shape
+    x_pad, pads = _pad(x, kh, kw, stride, padding)                 # (N, Hp, Wp, C)
+    windows = window_view(x_pad, kh, kw, stride)                   # (N, Ho, Wo, kh, kw, C)
+    n, out_h, out_w = windows.shape[:3]
+    cols = windows.reshape(n * out_h * out_w, -1)                  # a copy: (N*Ho*Wo, kh*kw*C)
+    y = cols @ kernel.reshape(-1, filters)                         # (N*Ho*Wo, F)
+    y += bias
+    cache = (cols, kernel, x.shape, x_pad.shape, pads, stride)
+    return y.reshape(n, out_h, out_w, filters), cache
+
+
+def _backward_channels_last(dy, cache):
+    """dkernel = cols^T @ dy2, dbias = 1^T @ dy2, dx = the products dy2 @ K[a, b]^T added in place."""
+    cols, kernel, x_shape, x_pad_shape, (top, left), stride = cache
+    kh, kw, _, filters = kernel.shape
+    out_hw = _out_hw(x_pad_shape[1:3], kh, kw, stride)
+    dy = _check_upstream(dy, (x_shape[0], *out_hw, filters), cols.dtype)
+    dy2 = dy.reshape(-1, filters)                                  # (N*Ho*Wo, F)
+    dkernel = (dy2.T @ cols).T.reshape(kernel.shape)               # this order is faster
+    dbias = xp.ones(dy2.shape[0], dtype=dy2.dtype) @ dy2           # faster than dy2.sum(axis=0)
+    dx_pad = _input_gradient(dy, kernel, x_pad_shape, stride)      # (N, Hp, Wp, C)
+    return dx_pad[:, top:top + x_shape[1], left:left + x_shape[2], :], dkernel, dbias
+
+
+def _input_gradient(dy, kernel, x_pad_shape, stride):
+    """col2im(dy2 @ K^T) in the channels-last layout, one kernel position (a, b) at a time.
+
+    The pixels under position (a, b) of every window receive dy2 @ kernel[a, b]^T,
+    an (N*Ho*Wo, C) block: the same numbers as col2im, without building the big
+    (N*Ho*Wo, kh*kw*C) matrix. The batch is taken a few samples at a time so that
+    the kh*kw products re-read a block of dy that is still in the CPU cache.
+    dy: (N, Ho, Wo, F), kernel: (kh, kw, C, F) -> dx_pad: x_pad_shape = (N, Hp, Wp, C).
+    """
+    kh, kw, channels, filters = kernel.shape
+    n, out_h, out_w = dy.shape[:3]
+    dx_pad = xp.zeros(x_pad_shape, dtype=dy.dtype)
+    step = max(1, CACHE_BLOCK // (out_h * out_w * filters))      # samples per block
+    for start in range(0, n, step):
+        dy2 = dy[start:start + step].reshape(-1, filters)
+        block = dx_pad[start:start + step]                        # a view: adds land in dx_pad
+        for a in range(kh):
+            for b in range(kw):
+                grad = (dy2 @ kernel[a, b].T).reshape(-1, out_h, out_w, channels)
+                block[:, _span(a, out_h, stride[0]), _span(b, out_w, stride[1]), :] += grad
+    return dx_pad
 
 
 # ------------------------------------------------------------------ vectorized pooling

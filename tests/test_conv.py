@@ -82,7 +82,8 @@ def test_cross_correlation_fact_from_the_course(version):
 
 
 @settings(max_examples=15, deadline=None)
-@given(n=st.integers(1, 3), h=st.integers(1, 7), w=st.integers(1, 7), c=st.integers(1, 3),
+@given(n=st.integers(1, 3), h=st.integers(1, 7), w=st.integers(1, 7),
+       c=st.sampled_from([1, 2, 3, conv.MANY_CHANNELS, conv.MANY_CHANNELS + 1]),
        seed=st.integers(0, 1000), version=st.sampled_from([0, 1]))
 def test_delta_kernel_is_the_identity(n, h, w, c, seed, version):
     x = np.random.default_rng(seed).normal(size=(n, h, w, c))
@@ -181,9 +182,11 @@ def test_col2im_is_the_adjoint_of_im2col():
 
 # ------------------------------------------------------------------ naive vs vectorized
 
+# channels on both sides of conv.MANY_CHANNELS: the fast path has two memory layouts
+CHANNELS = st.sampled_from([1, 2, 3, conv.MANY_CHANNELS, conv.MANY_CHANNELS + 1])
 conv_cases = st.fixed_dictionaries({
     "n": st.integers(1, 2), "h": st.integers(1, 7), "w": st.integers(1, 7),
-    "c": st.integers(1, 3), "f": st.integers(1, 3), "kh": st.integers(1, 4),
+    "c": CHANNELS, "f": st.integers(1, 3), "kh": st.integers(1, 4),
     "kw": st.integers(1, 4), "sh": st.integers(1, 3), "sw": st.integers(1, 3),
     "padding": st.sampled_from(["valid", "same"]), "seed": st.integers(0, 10_000),
 })
@@ -240,12 +243,14 @@ def test_float32_convolution_agrees_with_float64_and_stays_float32(case):
     ((3, 3), 1, "valid"), ((3, 3), 1, "same"), ((2, 2), 1, "same"), ((3, 3), 2, "same"),
     ((2, 2), 2, "valid"), ((2, 3), (2, 1), "same"), ((4, 4), 2, "same"),
 ])
+@pytest.mark.parametrize("channels", [2, conv.MANY_CHANNELS])
 @naive_or_fast
-def test_conv_backward_matches_numerical_gradients(kernel_size, stride, padding, version):
+def test_conv_backward_matches_numerical_gradients(kernel_size, stride, padding, channels,
+                                                   version):
     forward, backward = CONV_PAIRS[version]
     rng = np.random.default_rng(3)
-    x = rng.normal(size=(2, 5, 4, 2))
-    kernel = rng.normal(size=kernel_size + (2, 3))
+    x = rng.normal(size=(2, 5, 4, channels))
+    kernel = rng.normal(size=kernel_size + (channels, 3))
     bias = rng.normal(size=3)
     y, cache = forward(x, kernel, bias, stride, padding)
     upstream = rng.normal(size=y.shape)
@@ -368,11 +373,12 @@ def test_pool_backward_matches_numerical_gradients(pool_size, stride, padding, p
 
 @pytest.mark.parametrize("pairs", [CONV_PAIRS, MAXPOOL_PAIRS, AVGPOOL_PAIRS],
                          ids=["conv", "max", "avg"])
+@pytest.mark.parametrize("channels", [2, conv.MANY_CHANNELS])
 @naive_or_fast
-def test_float32_stays_float32(pairs, version):
+def test_float32_stays_float32(pairs, channels, version):
     forward, backward = pairs[version]
-    x = np.arange(32, dtype=np.float32).reshape(1, 4, 4, 2)
-    args = (np.ones((3, 3, 2, 1)), None, 1, "same") if pairs is CONV_PAIRS else (2,)
+    x = np.arange(16 * channels, dtype=np.float32).reshape(1, 4, 4, channels)
+    args = (np.ones((3, 3, channels, 1)), None, 1, "same") if pairs is CONV_PAIRS else (2,)
     y, cache = forward(x, *args)
     assert y.dtype == np.float32
     grads = backward(np.ones(y.shape), cache)   # a float64 dy does not widen the result
@@ -417,10 +423,11 @@ def test_conv_errors_name_the_expected_shape(forward):
 
 @pytest.mark.parametrize("pair", range(6), ids=["conv-naive", "conv-fast", "max-naive",
                                                 "max-fast", "avg-naive", "avg-fast"])
-def test_backward_rejects_a_dy_of_the_wrong_shape(pair):
+@pytest.mark.parametrize("channels", [1, conv.MANY_CHANNELS])
+def test_backward_rejects_a_dy_of_the_wrong_shape(pair, channels):
     forward, backward = (CONV_PAIRS + POOL_PAIRS)[pair]
-    x = np.ones((2, 4, 4, 1))
-    y, cache = forward(x, np.ones((2, 2, 1, 3))) if pair < 2 else forward(x)
+    x = np.ones((2, 4, 4, channels))
+    y, cache = forward(x, np.ones((2, 2, channels, 3))) if pair < 2 else forward(x)
     with pytest.raises(ValueError, match=r"dy must have the shape .*" + str(y.shape[1:-1])[1:-1]):
         backward(np.ones(y.shape[:-1] + (y.shape[-1] + 1,)), cache)
 
