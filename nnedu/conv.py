@@ -34,19 +34,29 @@ numbers with a few large array operations:
 - im2col: copy the pixel under position (a, b, c) of every window into row
   (a, b, c) of a matrix ``cols`` (kh*kw*C rows, one column per output
   pixel, N*Ho*Wo of them). The whole convolution is then ONE matrix product,
-  y = cols^T @ kernel.reshape(kh*kw*C, F). The images are copied
-  channels-first, (C, N, H, W), on the way in, so that each row of ``cols``
-  is filled by kh*kw slices of whole image rows rather than pixel by pixel.
+  y = cols^T @ kernel.reshape(kh*kw*C, F). The bias rides along as a last
+  row of ones in cols (cs231n's "bias trick").
 - backward: dkernel = cols @ dy, dcols = kernel @ dy^T, and ``col2im``
   adds the gradient of every window copy back onto the pixel it came from:
   the same kh*kw slices as im2col, with += instead of =.
+- memory layout: the copies are what cost, and a copy is fast when it moves
+  long runs of neighbouring numbers. With few channels (C < MANY_CHANNELS)
+  the images are copied channels-first, (C, N, H, W), so that each slice
+  moves whole image rows. With many channels a pixel's C numbers are the
+  long run: the windows are read channels-last straight from x
+  (``window_view``), cols is the (N*Ho*Wo, kh*kw*C) transpose of the matrix
+  above, and dx is built one window position at a time, dy @ kernel[a, b]^T
+  added onto its slice of pixels. Both give the same numbers.
 - pooling: loop over the ph*pw positions INSIDE a window (4 for 2x2), each
   a strided slice of the whole batch, combined with a maximum or a sum.
   Backward sends dy to the slice that held the maximum (or spreads it).
 
-Only slicing, matrix products and elementwise operations are used, through
-``nnedu.backend.xp``, so the same code can run on a GPU array module.
-float32 inputs stay float32; other numbers become ``nnedu.config.floatx()``.
+Arrays are made through ``nnedu.backend.xp``, and the work is slicing, matrix
+products and elementwise operations, so the same code can run on a GPU array
+module; the one NumPy-specific call is ``as_strided`` in ``window_view``
+(CuPy has it too). The inputs are checked for shape and type only, never
+scanned for nan: a model checks its data once, at its boundary.
+float32 and float64 inputs keep their type; other numbers become ``nnedu.config.floatx()``.
 
 >>> x = xp.arange(16.0).reshape(1, 4, 4, 1)
 >>> y, cache = conv2d_forward(x, xp.ones((2, 2, 1, 1)), stride=2)
