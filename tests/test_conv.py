@@ -223,6 +223,20 @@ def test_naive_and_vectorized_convolution_agree(case):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("block", [1, 96])   # 1 sample per block, or 2 (dy: 3x4x4 a sample)
+def test_the_channels_last_dx_is_the_same_block_by_block(monkeypatch, block):
+    monkeypatch.setattr(conv, "CACHE_BLOCK", block)
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(3, 5, 4, conv.MANY_CHANNELS))
+    kernel = rng.normal(size=(3, 2, conv.MANY_CHANNELS, 4))
+    y, cache = conv.conv2d_forward(x, kernel, None, (2, 1), "same")
+    dy = rng.normal(size=y.shape)
+    expected = conv.conv2d_backward_naive(dy, conv.conv2d_forward_naive(x, kernel, None, (2, 1),
+                                                                        "same")[1])
+    for got, want in zip(conv.conv2d_backward(dy, cache), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
 @settings(max_examples=15, deadline=None)
 @given(case=conv_cases)
 def test_float32_convolution_agrees_with_float64_and_stays_float32(case):
