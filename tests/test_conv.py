@@ -223,17 +223,22 @@ def test_naive_and_vectorized_convolution_agree(case):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("block", [1, 96])   # 1 sample per block, or 2 (dy: 3x4x4 a sample)
-def test_the_channels_last_dx_is_the_same_block_by_block(monkeypatch, block):
-    monkeypatch.setattr(conv, "CACHE_BLOCK", block)
+@pytest.mark.parametrize("channels", [2, conv.MANY_CHANNELS])
+@pytest.mark.parametrize("gemm_block, dx_block", [(1, 1), (7, 96)])  # dy: 3x4x4 a sample
+def test_the_products_are_the_same_block_by_block(monkeypatch, channels, gemm_block, dx_block):
+    # tiny blocks: several matrix products (GEMM_BLOCK output pixels each) and several
+    # blocks of samples for the channels-last dx (CACHE_BLOCK numbers of dy each)
+    monkeypatch.setattr(conv, "GEMM_BLOCK", gemm_block)
+    monkeypatch.setattr(conv, "CACHE_BLOCK", dx_block)
     rng = np.random.default_rng(7)
-    x = rng.normal(size=(3, 5, 4, conv.MANY_CHANNELS))
-    kernel = rng.normal(size=(3, 2, conv.MANY_CHANNELS, 4))
-    y, cache = conv.conv2d_forward(x, kernel, None, (2, 1), "same")
+    x = rng.normal(size=(3, 5, 4, channels))
+    kernel, bias = rng.normal(size=(3, 2, channels, 4)), rng.normal(size=4)
+    y, cache = conv.conv2d_forward(x, kernel, bias, (2, 1), "same")
+    y_slow, cache_slow = conv.conv2d_forward_naive(x, kernel, bias, (2, 1), "same")
+    np.testing.assert_allclose(y, y_slow, rtol=1e-10, atol=1e-12)
     dy = rng.normal(size=y.shape)
-    expected = conv.conv2d_backward_naive(dy, conv.conv2d_forward_naive(x, kernel, None, (2, 1),
-                                                                        "same")[1])
-    for got, want in zip(conv.conv2d_backward(dy, cache), expected):
+    for got, want in zip(conv.conv2d_backward(dy, cache),
+                         conv.conv2d_backward_naive(dy, cache_slow)):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
 
 
