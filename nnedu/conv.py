@@ -186,7 +186,7 @@ def conv2d_backward_naive(dy, cache):
 
 
 def maxpool_forward_naive(x, pool_size=2, stride=None, padding="valid"):
-    """Max pooling with explicit loops: y[n, i, j, c] = the largest x[n, ., ., c] in window (i, j).
+    """Max pooling with explicit loops: y[n, i, j, c] = the largest of window (i, j), channel c.
 
     Inputs: x: (N, H, W, C); pool_size: int or (ph, pw); stride: int, pair or
     None for ``pool_size`` (Keras); padding: "valid" or "same" (padded
@@ -216,7 +216,7 @@ def maxpool_backward_naive(dy, cache):
 
 
 def avgpool_forward_naive(x, pool_size=2, stride=None, padding="valid"):
-    """Average pooling with explicit loops: y[n, i, j, c] = the mean of x[n, ., ., c] in window (i, j).
+    """Average pooling with explicit loops: y[n, i, j, c] = the mean of window (i, j), channel c.
 
     Same inputs as ``maxpool_forward_naive``. With "same" padding the mean is
     over the real pixels of the window only (padding is not counted), as in Keras.
@@ -340,8 +340,9 @@ def window_view(x_pad, kh, kw, stride=1):
 MANY_CHANNELS = 8
 CACHE_BLOCK = 2 ** 17  # numbers of dy (1 MiB in float64) handled at a time for dx
 # The matrix products with cols are taken this many output pixels (columns of
-# cols, or rows in the channels-last layout) at a time: the same sums, but OpenBLAS runs the narrow products up to
-# 25 % faster on blocks that stay in the CPU cache.
+# cols, or rows in the channels-last layout) at a time: the same sums, but
+# OpenBLAS runs these narrow products up to 25 % faster on blocks that stay in
+# the CPU cache.
 GEMM_BLOCK = 4096
 
 
@@ -438,7 +439,7 @@ def _forward_channels_last(x, kernel, bias, stride, padding):
 
 
 def _backward_channels_last(dy, cache):
-    """dkernel = cols^T @ dy2, dbias = 1^T @ dy2, dx = the products dy2 @ K[a, b]^T added in place."""
+    """dkernel = cols^T @ dy2, dbias = 1^T @ dy2, dx = the products dy2 @ K[a, b]^T, added up."""
     cols, kernel, x_shape, x_pad_shape, (top, left), stride = cache
     kh, kw, _, filters = kernel.shape
     out_hw = _out_hw(x_pad_shape[1:3], kh, kw, stride)
