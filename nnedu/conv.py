@@ -509,13 +509,16 @@ def maxpool_backward(dy, cache):
     windows whose max has not been found yet, so on ties only the first
     position gets the gradient (as PyTorch does). When windows do not overlap
     (stride >= pool size, the usual 2x2 stride 2) every pixel belongs to at
-    most one window, so the gradient is written into dx instead of added.
+    most one window, so the gradient is written into dx instead of added; if
+    the windows also tile the image exactly, every pixel is written once and
+    dx needs no zeros to start from.
     dy: (N, Ho, Wo, C), cache from ``maxpool_forward`` -> dx: (N, H, W, C).
     """
     x_shape, x_pad, (top, left), y, (ph, pw), (sh, sw) = cache
     out_h, out_w = y.shape[1:3]
     dy = _check_upstream(dy, y.shape, y.dtype)
-    dx_pad = xp.zeros(x_pad.shape, dtype=y.dtype)
+    tiled = (sh, sw) == (ph, pw) and x_pad.shape[1:3] == (out_h * ph, out_w * pw)
+    dx_pad = (xp.empty if tiled else xp.zeros)(x_pad.shape, dtype=y.dtype)
     free = xp.ones(y.shape, dtype=bool)
     hit = xp.empty(y.shape, dtype=bool)
     for a in range(ph):
