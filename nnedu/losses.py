@@ -112,8 +112,8 @@ class Loss:
 def weighted_mean(values, sample_weight=None):
     """sum_n w_n values_n / N as a float (Keras' "sum over batch size"); the mean without w."""
     if sample_weight is None:
-        return float(xp.mean(values))
-    return float(xp.dot(sample_weight, values) / len(values))
+        return float(values.sum()) / len(values)
+    return float(xp.dot(sample_weight, values)) / len(values)
 
 
 def scale_rows(gradient, sample_weight=None):
@@ -294,12 +294,17 @@ class SparseCategoricalCrossentropy(Loss):
         return grad
 
     def call_from_logits(self, y_true, logits):
-        """(L_n, dL_n/dz) from the logits z (no checks): logsumexp(z) - z_y and p - onehot(y)."""
+        """(L_n, dL_n/dz) from the logits z (no checks): logsumexp(z) - z_y and p - onehot(y).
+
+        With s = z - max(z) (so that e^s <= 1): L_n = log sum_k e^s_k - s_y, p = e^s / sum e^s.
+        """
         rows = xp.arange(len(y_true))
-        log_p = log_softmax(logits)
-        dz = xp.exp(log_p)
+        shifted = logits - logits.max(axis=-1, keepdims=True)
+        exp = xp.exp(shifted)
+        total = exp.sum(axis=-1)
+        dz = exp / total[:, None]  # p
         dz[rows, y_true] -= 1
-        return -log_p[rows, y_true], dz
+        return xp.log(total) - shifted[rows, y_true], dz
 
     def value_and_gradient_from_logits(self, y_true, logits, sample_weight=None):
         """(mean loss, dL/dlogits) for the softmax's logits (no checks: the model's fast path)."""

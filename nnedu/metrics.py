@@ -33,7 +33,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 def sparse_categorical_accuracy(y_true, y_pred):
     """Fraction of samples whose most probable class, argmax(y_pred), is the label y_true."""
-    correct = xp.argmax(y_pred, axis=-1) == xp.reshape(y_true, xp.shape(y_pred)[:-1])
+    correct = y_pred.argmax(axis=-1) == y_true.reshape(y_pred.shape[:-1])
     return float(xp.count_nonzero(correct) / correct.size)
 
 

@@ -313,20 +313,21 @@ class Sequential:
         self.history = history
         rng = np.random.default_rng(seed)
         _call(callback_list, "on_train_begin")
-        for epoch in range(epochs):
-            _call(callback_list, "on_epoch_begin", epoch)
-            order = rng.permutation(len(x)) if shuffle else None
-            logs = self._train_epoch(x, y, weights, order, batch_size, epoch, callback_list)
-            if logs is None:  # diverged
-                break
-            if validation is not None:
-                logs.update(self._evaluate_logs(*validation, batch_size, prefix="val_"))
-                if not math.isfinite(logs["val_loss"]):
-                    _warn_divergence(epoch, steps, "on the validation data", stacklevel=3)
+        with _overflow_is_divergence():
+            for epoch in range(epochs):
+                _call(callback_list, "on_epoch_begin", epoch)
+                order = rng.permutation(len(x)) if shuffle else None
+                logs = self._train_epoch(x, y, weights, order, batch_size, epoch, callback_list)
+                if logs is None:  # diverged
                     break
-            _call(callback_list, "on_epoch_end", epoch, logs)
-            if self.stop_training:
-                break
+                if validation is not None:
+                    logs.update(self._evaluate_logs(*validation, batch_size, prefix="val_"))
+                    if not math.isfinite(logs["val_loss"]):
+                        _warn_divergence(epoch, steps, "on the validation data", stacklevel=3)
+                        break
+                _call(callback_list, "on_epoch_end", epoch, logs)
+                if self.stop_training:
+                    break
         _call(callback_list, "on_train_end")
         return history
 
@@ -380,7 +381,8 @@ class Sequential:
         self._require_compiled("train_on_batch")
         x, y = self._check_data(x, y)
         weights = self._sample_weights(y, class_weight, sample_weight)
-        loss, out = self._train_step(x, y, weights, self._fused_activation())
+        with _overflow_is_divergence():
+            loss, out = self._train_step(x, y, weights, self._fused_activation())
         if not math.isfinite(loss):
             warnings.warn("loss diverged: try a smaller learning rate", DivergenceWarning,
                           stacklevel=2)
@@ -392,21 +394,19 @@ class Sequential:
         """forward, loss, backward, update on one batch; returns (loss, output).
 
         fused: the output activation fused with the loss ("softmax", "sigmoid") or None.
-
-        Computed under np.errstate: an overflow shows up as a nan/inf loss, which
-        fit reports once, instead of a flood of RuntimeWarnings.
+        The caller runs it under ``_overflow_is_divergence()``: an overflow shows up
+        as a nan/inf loss, which fit reports once, instead of a flood of RuntimeWarnings.
         """
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            out, logits = self._forward_with_logits(x, True, fused)
-            loss, dy = self._loss_and_gradient(y, out, logits, weights)
-            loss += self._regularization_loss()
-            if not math.isfinite(loss):
-                return loss, out
-            self._backward_training(dy, fused=logits is not None)
-            params, grads = self._trainable_params_and_grads()
-            self.optimizer.step(params, grads)
-            for layer in self.layers:
-                layer.apply_constraints()
+        out, logits = self._forward_with_logits(x, True, fused)
+        loss, dy = self._loss_and_gradient(y, out, logits, weights)
+        loss += self._regularization_loss()
+        if not math.isfinite(loss):
+            return loss, out
+        self._backward_training(dy, fused=logits is not None)
+        params, grads = self._trainable_params_and_grads()
+        self.optimizer.step(params, grads)
+        for layer in self.layers:
+            layer.apply_constraints()
         return loss, out
 
     def _forward_with_logits(self, x, training, fused):
@@ -503,7 +503,7 @@ class Sequential:
 
     def _evaluate_logs(self, x, y, batch_size, prefix=""):
         """{"loss": ..., metric: ...} on (x, y) in inference mode; nan if the model diverged."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with _overflow_is_divergence():
             fused = self._fused_activation()
             batches = [self._forward_with_logits(x[i:i + batch_size], False, fused)
                        for i in range(0, len(x), batch_size)]
@@ -618,6 +618,11 @@ def _warn_divergence(epoch, batch, where="", stacklevel=4):
     where = f" {where}" if where else ""
     warnings.warn(f"loss diverged at epoch {epoch + 1}, batch {batch}{where}: try a smaller "
                   "learning rate", DivergenceWarning, stacklevel=stacklevel)
+
+
+def _overflow_is_divergence():
+    """np.errstate ignoring overflows: a diverging model shows a nan/inf loss, not warnings."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
 
 
 def _call(callback_list, hook, *args):

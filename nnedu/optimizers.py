@@ -341,11 +341,12 @@ def _check_params_and_grads(params, grads):
     if len(params) != len(grads):
         raise ValueError(f"step() needs one gradient per parameter, but got "
                          f"{len(params)} parameters and {len(grads)} gradients")
+    ndarray = xp.ndarray
     for i, (w, g) in enumerate(zip(params, grads)):
-        if not isinstance(w, xp.ndarray) or w.dtype.kind != "f":
+        if not isinstance(w, ndarray) or w.dtype.kind != "f":
             raise TypeError(f"params[{i}] must be a float ndarray (it is updated in place), "
                             f"but got {type(w).__name__} {getattr(w, 'dtype', '')}")
-        if xp.shape(g) != w.shape:
+        if getattr(g, "shape", None) != w.shape and xp.shape(g) != w.shape:
             raise ValueError(f"grads[{i}] must have the shape of params[{i}], {w.shape}, "
                              f"but has shape {xp.shape(g)}")
 

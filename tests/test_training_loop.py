@@ -79,12 +79,17 @@ def test_fit_with_shuffling_follows_its_seed_and_differs_from_the_order():
 
 def test_the_epoch_loss_is_the_sample_weighted_mean_of_the_batch_losses():
     x, y = blobs(n=10)
+    x[:5] = -x[:5]  # the first samples are misclassified: batches differ in accuracy
     model = mlp(optimizer=SGD(0.0))  # nothing moves: every batch sees the same weights
+    model.compile(SGD(0.0), "sparse_categorical_crossentropy", metrics=["accuracy"])
     history = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
     per_batch = [model.evaluate(x[i:i + 4], y[i:i + 4]) for i in (0, 4, 8)]
-    expected = (4 * per_batch[0] + 4 * per_batch[1] + 2 * per_batch[2]) / 10
-    assert history.history["loss"][0] == pytest.approx(expected, rel=1e-12)
-    assert history.history["loss"][0] == pytest.approx(model.evaluate(x, y), rel=1e-12)
+    for k, key in enumerate(["loss", "accuracy"]):
+        expected = (4 * per_batch[0][k] + 4 * per_batch[1][k] + 2 * per_batch[2][k]) / 10
+        assert history.history[key][0] == pytest.approx(expected, rel=1e-12)
+        assert history.history[key][0] == pytest.approx(model.evaluate(x, y)[k], rel=1e-12)
+    unweighted = np.mean([acc for _, acc in per_batch])
+    assert history.history["accuracy"][0] != pytest.approx(unweighted)
 
 
 def test_validation_split_trains_on_the_first_part_only():
