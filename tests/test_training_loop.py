@@ -361,3 +361,27 @@ def test_a_loss_written_as_batch_mean_and_gradient_still_trains():
     assert model.train_on_batch(x, targets) == pytest.approx(expected, rel=1e-12)
     with pytest.raises(ValueError, match="define call"):
         model.fit(x, targets, verbose=0, class_weight={0: 2.0})
+
+
+@pytest.mark.parametrize("loss, units, activation", [
+    ("categorical_crossentropy", 3, "softmax"),
+    ("binary_crossentropy", 2, "sigmoid"),
+    ("mse", 3, "tanh"),
+])
+def test_fused_and_plain_gradients_on_outputs_of_several_axes(loss, units, activation):
+    # outputs (N, 2, 2, units): Keras averages the loss over the positions too
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 2, 2, 4))
+    labels = rng.integers(0, units, size=(5, 2, 2))
+    y = np.eye(units)[labels] if loss != "binary_crossentropy" else \
+        rng.integers(0, 2, size=(5, 2, 2, units)).astype(float)
+    model = Sequential([Dense(units, activation=activation, input_shape=(2, 2, 4), seed=0)])
+    model.compile(SGD(0.0), loss)
+    numeric = [numerical_gradient(lambda _: model.evaluate(x, y), w)
+               for w in model.layers[0].params.values()]
+    model.train_on_batch(x, y)
+    for key, n in zip(model.layers[0].params, numeric):
+        assert rel_error(model.layers[0].grads[key], n) < 1e-7
+    p = model.predict(x)
+    if loss == "categorical_crossentropy":
+        assert model.evaluate(x, y) == pytest.approx(-np.mean(np.log(p[y == 1])), rel=1e-12)
