@@ -182,10 +182,13 @@ class Sequential:
         lines += [f"{a:<{width}}{b:<26}{c:>13}" for a, b, c in rows]
         total = self.count_params()
         trainable = sum(layer.count_trainable_params() for layer in self.layers)
+        weights = self.weights
+        size = weights[0].itemsize if weights else np.dtype(floatx()).itemsize  # 8 or 4 bytes
+        frozen = total - trainable
         lines += [rule,
-                  f"Total params: {total:,} ({_memory(total)})",
-                  f"Trainable params: {trainable:,} ({_memory(trainable)})",
-                  f"Non-trainable params: {total - trainable:,} ({_memory(total - trainable)})"]
+                  f"Total params: {total:,} ({_memory(total, size)})",
+                  f"Trainable params: {trainable:,} ({_memory(trainable, size)})",
+                  f"Non-trainable params: {frozen:,} ({_memory(frozen, size)})"]
         return "\n".join(lines)
 
     def summary(self):
@@ -684,9 +687,9 @@ def _check_integer_labels(y, output_shape):
     return y.astype(xp.intp)
 
 
-def _memory(n_params):
-    """Size of n numbers of type floatx, as Keras prints it: '136.00 B', '3.62 MB'."""
-    size = n_params * float(np.dtype(floatx()).itemsize)
+def _memory(n_params, itemsize):
+    """Size of n numbers of ``itemsize`` bytes, as Keras prints it: '136.00 B', '3.62 MB'."""
+    size = n_params * float(itemsize)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.2f} {unit}"
