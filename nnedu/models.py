@@ -292,8 +292,9 @@ class Sequential:
         x: (N, *input_shape); y: targets for the loss (one-hot (N, K), integer
         labels (N,) for the sparse loss, values (N, K) for mse, ...).
         validation_split takes the LAST fraction of the samples (before any
-        shuffling, as Keras) as validation data; validation_data=(x_val, y_val)
-        gives it explicitly. class_weight={class: weight} weighs each sample's
+        shuffling, as Keras) as validation data (with its part of sample_weight);
+        validation_data=(x_val, y_val) or (x_val, y_val, w_val) gives it
+        explicitly. class_weight={class: weight} weighs each training sample's
         loss by the weight of its class, sample_weight (N,) by its own weight
         (the loss is then sum_n w_n L_n / N). seed fixes the shuffling order.
         ``history.history`` has one float per epoch under "loss", each metric
@@ -304,9 +305,10 @@ class Sequential:
         epochs = check_int(epochs, "epochs", 0)
         shuffle = check_bool(shuffle, "shuffle")
         x, y = self._check_data(x, y)
-        weights = self._sample_weights(y, class_weight, sample_weight)
-        (x, y, weights), validation = self._split_validation(x, y, weights, validation_split,
-                                                             validation_data)
+        given = self._sample_weights(y, None, sample_weight)
+        (x, y, given), validation = self._split_validation(x, y, given, validation_split,
+                                                           validation_data)
+        weights = self._sample_weights(y, class_weight, given)  # class weights: training only
         history = callbacks_module.History()
         callback_list = self._callbacks(callbacks, history, verbose)
         steps = math.ceil(len(x) / batch_size)
@@ -490,22 +492,27 @@ class Sequential:
 
     # ------------------------------------------------------------ evaluate, predict
 
-    def evaluate(self, x, y, batch_size=32, verbose=0):
+    def evaluate(self, x, y, batch_size=32, verbose=0, sample_weight=None):
         """Loss (with regularization) and metrics on (x, y): [loss, *metrics], or the loss alone.
 
-        Computed in inference mode (no dropout, batch-norm moving averages).
+        Computed in inference mode (no dropout, batch-norm moving averages);
+        sample_weight (N,) weighs each sample's loss: sum_n w_n L_n / N.
         """
         self._require_compiled("evaluate")
         batch_size = check_int(batch_size, "batch_size", 1)
         x, y = self._check_data(x, y)
-        logs = self._evaluate_logs(x, y, batch_size)
+        weights = self._sample_weights(y, None, sample_weight)
+        logs = self._evaluate_logs(x, y, weights, batch_size)
         if verbose:
             print(callbacks_module.format_logs(logs))
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_logs(self, x, y, batch_size, prefix=""):
-        """{"loss": ..., metric: ...} on (x, y) in inference mode; nan if the model diverged."""
+    def _evaluate_logs(self, x, y, weights, batch_size, prefix=""):
+        """{"loss": ..., metric: ...} on (x, y) in inference mode; nan if the model diverged.
+
+        weights: (N,) sample weights of the loss, or None.
+        """
         with _overflow_is_divergence():
             fused = self._fused_activation()
             batches = [self._forward_with_logits(x[i:i + batch_size], False, fused)
@@ -513,7 +520,7 @@ class Sequential:
             out = xp.concatenate([b[0] for b in batches], axis=0)
             logits = None if batches[0][1] is None else \
                 xp.concatenate([b[1] for b in batches], axis=0)
-            loss = self._loss_and_gradient(y, out, logits, None)[0]
+            loss = self._loss_and_gradient(y, out, logits, weights)[0]
             logs = {prefix + "loss": float(loss + self._regularization_loss())}
             for metric, function in self._metric_functions.items():
                 logs[prefix + metric] = float(function(y, out))
@@ -560,11 +567,15 @@ class Sequential:
         return x, _check_targets(y, self.output_shape, self.loss)
 
     def _split_validation(self, x, y, weights, validation_split, validation_data):
-        """((x, y, w) to train on, (x_val, y_val) or None): the last fraction, as Keras."""
+        """((x, y, w) to train on, (x_val, y_val, w_val) or None): the last fraction, as Keras."""
         if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError("validation_data must be a pair (x_val, y_val)")
-            return (x, y, weights), self._check_data(*validation_data)
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise ValueError("validation_data must be a pair (x_val, y_val) or a triple "
+                                 "(x_val, y_val, sample_weight_val)")
+            x_val, y_val = self._check_data(*validation_data[:2])
+            w_val = None if len(validation_data) == 2 else \
+                self._sample_weights(y_val, None, validation_data[2])
+            return (x, y, weights), (x_val, y_val, w_val)
         if not isinstance(validation_split, numbers.Real) or not 0 <= validation_split < 1:
             raise ValueError(f"validation_split must be a number in [0, 1), but got "
                              f"{validation_split!r}")
@@ -574,8 +585,10 @@ class Sequential:
         if split_at == len(x):
             raise ValueError(f"validation_split={validation_split} of {len(x)} samples leaves "
                              "no validation sample; use a larger fraction")
-        train_weights = None if weights is None else weights[:split_at]
-        return (x[:split_at], y[:split_at], train_weights), (x[split_at:], y[split_at:])
+        if weights is None:
+            return (x[:split_at], y[:split_at], None), (x[split_at:], y[split_at:], None)
+        return ((x[:split_at], y[:split_at], weights[:split_at]),
+                (x[split_at:], y[split_at:], weights[split_at:]))
 
     def _sample_weights(self, y, class_weight, sample_weight):
         """Per-sample weights (N,): class_weight[class of n] * sample_weight[n], or None."""

@@ -386,3 +386,25 @@ def test_fused_and_plain_gradients_on_outputs_of_several_axes(loss, units, activ
     p = model.predict(x)
     if loss == "categorical_crossentropy":
         assert model.evaluate(x, y) == pytest.approx(-np.mean(np.log(p[y == 1])), rel=1e-12)
+
+
+def test_sample_weights_reach_the_validation_loss_and_class_weights_do_not():
+    x, y = blobs(n=20)
+    w = np.linspace(0.5, 2.0, 20)
+    model = mlp()
+    history = model.fit(x, y, batch_size=5, shuffle=False, validation_split=0.25,
+                        sample_weight=w, class_weight={0: 3.0}, verbose=0)
+    # as Keras: the validation part keeps its sample weights, class weights are for training
+    assert history.history["val_loss"][0] == pytest.approx(
+        model.evaluate(x[15:], y[15:], sample_weight=w[15:]), rel=1e-12)
+    assert model.evaluate(x[15:], y[15:], sample_weight=w[15:]) != pytest.approx(
+        model.evaluate(x[15:], y[15:]))
+    history = model.fit(x[:15], y[:15], verbose=0, validation_data=(x[15:], y[15:], w[15:]))
+    assert history.history["val_loss"][0] == pytest.approx(
+        model.evaluate(x[15:], y[15:], sample_weight=w[15:]), rel=1e-12)
+    p = model.predict(x)
+    per_sample = -np.log(p[np.arange(20), y])
+    assert model.evaluate(x, y, sample_weight=w) == pytest.approx(np.dot(w, per_sample) / 20,
+                                                                  rel=1e-12)
+    with pytest.raises(ValueError, match="validation_data must be a pair"):
+        model.fit(x, y, verbose=0, validation_data=(x,))
