@@ -403,8 +403,8 @@ def softmax_cross_entropy(logits, y_true, sample_weight=None):
     """
     z, y = _prepare_logits_and_classes(logits, y_true)
     w = _sample_weight(sample_weight, z)
-    log_p = z - z.max(axis=1, keepdims=True)                   # shift: e^shifted <= 1
-    log_p -= xp.log(xp.sum(xp.exp(log_p), axis=1, keepdims=True))  # minus log-sum-exp
+    log_p = z - z.max(axis=1, keepdims=True)                        # z - m: every e^. <= 1
+    log_p -= xp.log(xp.sum(xp.exp(log_p), axis=1, keepdims=True))  # minus log sum e^(z - m)
     per_sample = -xp.sum(y * log_p, axis=1)
     dlogits = xp.exp(log_p) * xp.sum(y, axis=1, keepdims=True) - y  # p - y for one-hot y
     return weighted_mean(per_sample, w), scale_rows(dlogits, w)
