@@ -132,7 +132,7 @@ def test_softmax_with_the_global_maximum_fails():
         return e / e.sum(axis=1, keepdims=True)
 
     with np.errstate(all="ignore"):
-        fails_with(ch04.softmax, global_max, "rows of very different sizes",
+        fails_with(ch04.softmax, global_max, "very different rows",
                    "not the whole array's")
 
 
