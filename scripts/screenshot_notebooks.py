@@ -7,14 +7,18 @@ Starts JupyterLab from this Python on 127.0.0.1 with a temporary root holding co
 the notebooks, opens each one in Debian's chromium (/usr/bin/chromium, through the
 playwright package; never `playwright install`), runs all cells, waits until the kernel
 is idle, and writes one PNG per cell that has outputs (``NN_cell.png``) into --out,
-plus ``widths.txt`` with the measured width of the notebook and of one character of
-output text (how many characters fit on a line of a check's message).
+plus ``NN-widths.txt``: the measured width of the notebook, of its output area and of
+one character of output text (how many characters fit on a line of a check's
+message), the track width of every slider, the number of lines of every explorer
+readout and the gap between an explorer's picture and its readout, and how far each
+drop-down or button ends from the notebook's right edge.
 
 The browser and server helpers are those of tests/test_browser.py. The notebooks import
 nnedu from the PYTHONPATH of this process.
 """
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
@@ -26,16 +30,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import test_browser as tb  # the helpers of the browser test
 
 MEASURE_JS = """() => {
+  const box = (el) => el.getBoundingClientRect();
   const nb = document.querySelector('.jp-Notebook');
   const out = document.querySelector('.jp-OutputArea-output');
   const probe = document.createElement('pre');
   probe.textContent = 'x'.repeat(100);
   probe.style.display = 'inline-block';
   (out || document.body).appendChild(probe);
-  const char = probe.getBoundingClientRect().width / 100;
+  const char = box(probe).width / 100;
   probe.remove();
-  return {notebook: nb ? nb.getBoundingClientRect().width : null,
-          output: out ? out.getBoundingClientRect().width : null, char: char};
+  const sliders = [...document.querySelectorAll('.widget-slider')].map((s) => {
+    const track = s.querySelector('.slider-container, .noUi-target, .ui-slider');
+    const label = s.querySelector('.widget-label');
+    return {label: label ? label.textContent : '', track: track ? Math.round(box(track).width) : null};
+  });
+  const readouts = [...document.querySelectorAll("[role='status']")].map((r) => {
+    const explorer = r.closest('.widget-vbox');
+    const img = explorer ? explorer.querySelector('img') : null;
+    const gap = img ? Math.round(box(r).top - box(img).bottom) : null;
+    const lineHeight = parseFloat(getComputedStyle(r).lineHeight) || 16;
+    return {lines: Math.round(box(r).height / lineHeight), gap: gap, text: r.textContent};
+  });
+  const wide = [...document.querySelectorAll('.widget-dropdown, .widget-button')].map((w) =>
+    Math.round((nb ? box(nb).right : 0) - box(w).right));
+  return {notebook: nb ? Math.round(box(nb).width) : null,
+          output: out ? Math.round(box(out).width) : null, char: char,
+          sliders: sliders, readouts: readouts, right_margin_of_dropdowns: wide};
 }"""
 
 
@@ -86,7 +106,7 @@ def shoot(page, base_url, token, name, out, cells=None, js=None):
         page.evaluate(js)
         time.sleep(3)
     stem = Path(name).stem
-    (out / f"{stem}-widths.txt").write_text(str(page.evaluate(MEASURE_JS)) + "\n")
+    (out / f"{stem}-widths.txt").write_text(json.dumps(page.evaluate(MEASURE_JS), indent=1))
     all_cells = page.locator(".jp-Notebook .jp-Cell")
     for index in range(all_cells.count()):
         if cells and index not in cells:

@@ -93,7 +93,7 @@ def test_update_with_linear_output_fails():
         z = x @ w + b
         return w + learning_rate * (y - z) * x, b + learning_rate * (y - z)
 
-    fails_with(ch01.update, adaline, "not the weighted sum z")
+    fails_with(ch01.update, adaline, "use the step output (0 or 1), not z")
 
 
 def test_update_in_place_fails():

@@ -202,7 +202,7 @@ def test_sigmoid_grad_without_sigmoid_fails():
 
 
 def test_sigmoid_grad_returning_sigmoid_fails():
-    fails_with(ch02.sigmoid_grad, sigmoid, "that is the sigmoid itself")
+    fails_with(ch02.sigmoid_grad, sigmoid, "that is the sigmoid; its derivative")
 
 
 def test_relu_grad_one_at_zero_fails():

@@ -285,7 +285,7 @@ def _input(name, value):
     """``name = value``; a case's description (a string under "case") stands alone."""
     if name in ("case", "data") and isinstance(value, str):
         return value
-    return f"{name} = {value if isinstance(value, str) else _fmt(value)}"
+    return f"{name} = {value if isinstance(value, str) else _fmt(value, SHORT_INPUT)}"
 
 
 def _what(what):
@@ -305,8 +305,9 @@ def _describe_type(value):
 # ---------------------------------------------------------------------------
 
 WIDTH = 96       # characters per line: JupyterLab's output area at ~850 px, 13 px monospace
-PREFIX = 24      # room left on the first line for the "✗ exercise_name: " the check adds
+PREFIX = 26      # room left on the first line for the "✗ exercise_name: " the check adds
 SHORT = 20       # an array whose one-line rendering is longer is shown by its shape
+SHORT_INPUT = 24  # the same for an input named in the message (a little more room)
 
 
 def _lines(message, hint):
@@ -363,8 +364,8 @@ def _mismatch(what, expected, got, close):
             f"(shape {expected_arr.shape})")
 
 
-def _is_short(text):
-    return len(text) <= SHORT and not any(part in text for part in ("\n", "shape", "..."))
+def _is_short(text, limit=SHORT):
+    return len(text) <= limit and not any(part in text for part in ("\n", "shape", "..."))
 
 
 def _fmt_pair(expected, got):
@@ -378,7 +379,7 @@ def _fmt_pair(expected, got):
     return shown
 
 
-def _fmt(value):
+def _fmt(value, limit=SHORT):
     """A short, one-line rendering of a number, array or other value.
 
     >>> _fmt(0.1 + 0.2), _fmt(np.array([1.0, -2.5])), _fmt(np.zeros((10, 10)))
@@ -391,7 +392,7 @@ def _fmt(value):
         arr = np.asarray(value)
         if arr.dtype.kind in "biuf":
             text = _fmt_array(arr) if arr.size <= 12 else "..."
-            return text if _is_short(text) else f"an array of shape {arr.shape}"
+            return text if _is_short(text, limit) else f"an array of shape {arr.shape}"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

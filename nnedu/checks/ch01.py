@@ -136,7 +136,7 @@ def update(student_update):
              "z = 0 counts as firing: y_hat = 1 when w . x + b >= 0."),
             (w - alpha * (y - y_hat) * x, "the sign is flipped: w + learning_rate * (y - y_hat) * x."),
             (w + (y - y_hat) * x, "multiply the change by learning_rate."),
-            (w + alpha * (y - z) * x, "use y_hat (0 or 1) in y - y_hat, not the weighted sum z."),
+            (w + alpha * (y - z) * x, "in y - y_hat use the step output (0 or 1), not z."),
             (w + alpha * y * x, "change w by the error y - y_hat only: a right answer changes nothing."),
         ], "w + learning_rate * (y - y_hat) * x, with y_hat = 1 if w . x + b >= 0 else 0.")
         expect_close(got_w, want_w, what="w_new", inputs=inputs, hint=hint_w)

@@ -144,7 +144,7 @@ def sigmoid(student_sigmoid):
     # Relative accuracy far out on the left: 1 - sigmoid(40) rounds to 0 in float64.
     z = np.array([-40.0, -700.0])
     got, _ = _call_quietly(student_sigmoid, z.copy())
-    hint = ("for z < 0 use e / (1 + e), e = np.exp(-np.abs(z)): 1 - sigmoid(-z) rounds to 0."
+    hint = ("for z < 0 use e / (1 + e), e = np.exp(z); 1 - sigmoid(-z) rounds to 0."
             if _dtype(got).itemsize >= 8 else FLOAT64_HINT)
     expect_close(got, act.sigmoid(z), what="sigmoid(z)", inputs={"z": z}, atol=0.0, rtol=1e-6,
                  hint=hint)
@@ -220,7 +220,7 @@ def sigmoid_grad(student_sigmoid_grad):
     cases = [(z, {}) for z in STANDARD]
     mistakes = [
         (lambda z: z * (1 - z), "apply the sigmoid first: s * (1 - s) with s = sigmoid(z)."),
-        (act.sigmoid, "that is the sigmoid itself; its derivative is s * (1 - s)."),
+        (act.sigmoid, "that is the sigmoid; its derivative is s * (1 - s)."),
         (lambda z: act.sigmoid(z) * (1 + act.sigmoid(z)), "a minus sign: s * (1 - s)."),
         (lambda z: act.sigmoid(z) ** 2, "s * (1 - s), not s * s."),
     ]

@@ -98,9 +98,8 @@ def count_params(student_count_params):
         hint = diagnose(got, [
             (sum(d * u for d, u in pairs), ("did you forget the biases? Each layer has "
                                            "inputs * units weights PLUS units biases.")),
-            (sum(d * u for d, u in pairs) + sum(sizes), ("the input layer has no biases: "
-                                                        "count one bias per unit of the "
-                                                        "hidden and output layers only.")),
+            (sum(d * u for d, u in pairs) + sum(sizes),
+             "the input layer has no biases: one bias per hidden and output unit."),
             (sum(d * u + d for d, u in pairs), ("a layer has one bias per UNIT (output), not "
                                                "per input: inputs * units + units.")),
             (sum(u * u + u for _, u in pairs), ("the kernel of a layer is (inputs, units): "

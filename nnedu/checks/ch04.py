@@ -102,8 +102,7 @@ def one_hot(student_one_hot):
         got = call(student_one_hot, labels.copy(), k)
         hint = diagnose(got, [
             (want.T, "transposed: one ROW per label, shape (N, num_classes)."),
-            (_one_hot(labels, labels.max() + 1), ("use num_classes columns, not labels.max() + 1: "
-                                                 "a class may be missing.")),
+            (_one_hot(labels, labels.max() + 1), "use num_classes columns, not labels.max() + 1."),
             (np.roll(want, -1, axis=1), ("classes are numbered from 0: label 0 puts its 1 in "
                                         "column 0.")),
         ], "row i is all zeros except a 1 in column labels[i].")
@@ -307,8 +306,7 @@ def train_step(student_train_step):
                         f"your train_step changed the {name} passed in ({name} -= ...)",
                         hint=f"return a new array, {name}_new = {name} - ..., not {name} -= ...")
         got_W, got_b, got_loss = got
-        inputs = {"case": f"N = {X.shape[0]}, D = {X.shape[1]}, K = {W.shape[1]}",
-                  "learning_rate": lr}
+        inputs = {"case": f"N = {X.shape[0]}, D = {X.shape[1]}, K = {W.shape[1]} (rate {lr})"}
         dz = _gradient(X @ W + b, labels)
         hint_W = diagnose(got_W, [
             (W + lr * (X.T @ dz), "you stepped UPHILL: W - learning_rate * dW."),
@@ -319,7 +317,7 @@ def train_step(student_train_step):
         ], "dz = (softmax(X @ W + b) - one_hot) / N, W_new = W - learning_rate * X.T @ dz.")
         expect_close(got_W, want_W, what="W_new", inputs=inputs, hint=hint_W)
         hint_b = diagnose(got_b, [
-            (b, "update the bias too: b - learning_rate * dz.sum(axis=0)."),
+            (b, "update the bias: b - learning_rate * dz.sum(axis=0)."),
             (b + lr * dz.sum(axis=0), "the bias stepped uphill: subtract its gradient."),
         ], "db = dz.sum(axis=0), one number per class; b_new = b - learning_rate * db.")
         expect_close(got_b, want_b, what="b_new", inputs=inputs, hint=hint_b)
