@@ -546,6 +546,7 @@ print("H:", H_quiz.shape, " kernel:", quiz_shapes.params["kernel"].shape,
       quiz_model.count_params())
 assert H_quiz.shape == (5, 6) and quiz_model.count_params() == 131 == count_dense_params(
     [4, 16, 3])
+assert count_dense_params([4, 16]) == 80 and count_dense_params([16, 3]) == 51
 
 # %% [markdown]
 # ## Summary

@@ -339,8 +339,9 @@ z_far, y_far = np.array([40.0, -40.0]), np.array([0.0, 1.0])   # confidently wro
 with np.errstate(divide="ignore"):
     naive = -np.mean(y_far * np.log(sigmoid(z_far)) + (1 - y_far) * np.log(1 - sigmoid(z_far)))
 stable, _ = losses.sigmoid_cross_entropy(z_far, y_far)
-print(f"z = ±40, both wrong: through p {naive}, from the logits {stable:.6f}")
-assert np.isinf(naive) and np.isclose(stable, 40.0, atol=1e-12)
+print(f"z = ±40, both wrong: through p {naive}, from the logits {stable:.6f}; "
+      f"sigmoid(40) == 1.0 in float64: {float(sigmoid(40.0)) == 1.0}")
+assert np.isinf(naive) and np.isclose(stable, 40.0, atol=1e-12) and float(sigmoid(40.0)) == 1.0
 
 # %% [markdown]
 # ### Hinge loss, and a pointer to triplet loss

@@ -106,7 +106,9 @@ def shoot(page, base_url, token, name, out, cells=None, js=None):
         page.evaluate(js)
         time.sleep(3)
     stem = Path(name).stem
-    (out / f"{stem}-widths.txt").write_text(json.dumps(page.evaluate(MEASURE_JS), indent=1))
+    measured = page.evaluate(MEASURE_JS)
+    measured["keyboard"] = _press_arrow_keys(page)
+    (out / f"{stem}-widths.txt").write_text(json.dumps(measured, indent=1))
     all_cells = page.locator(".jp-Notebook .jp-Cell")
     for index in range(all_cells.count()):
         if cells and index not in cells:
@@ -117,6 +119,24 @@ def shoot(page, base_url, token, name, out, cells=None, js=None):
         cell.scroll_into_view_if_needed()
         time.sleep(0.3)
         cell.screenshot(path=str(out / f"{stem}-{index:02d}.png"))
+
+
+def _press_arrow_keys(page, presses=3):
+    """Focus the first slider's handle, press the right arrow key; the readouts before/after."""
+    handle = page.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle").first
+    if page.locator(".widget-slider").count() == 0:
+        return None
+    number = page.locator(".widget-slider .widget-readout").first
+    status = page.locator("[role='status']").first
+    before = (number.inner_text(), status.inner_text() if status.count() else "")
+    handle.focus()
+    for _ in range(presses):
+        page.keyboard.press("ArrowRight")
+        time.sleep(0.3)
+    time.sleep(2)
+    after = (number.inner_text(), status.inner_text() if status.count() else "")
+    return {"slider_before": before[0], "slider_after": after[0],
+            "readout_before": before[1], "readout_after": after[1]}
 
 
 def main(argv=None):

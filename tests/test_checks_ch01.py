@@ -85,7 +85,7 @@ def test_update_ignoring_learning_rate_fails():
         y_hat = int(x @ w + b >= 0)
         return w + (y - y_hat) * x, b + (y - y_hat)
 
-    fails_with(ch01.update, no_rate, "learning_rate = 0.5", "multiply the change by learning_rate")
+    fails_with(ch01.update, no_rate, "learning_rate = 0.5", "multiply by learning_rate")
 
 
 def test_update_with_linear_output_fails():

@@ -115,7 +115,7 @@ def test_softmax_naive_overflows_and_is_told_so():
 
     with np.errstate(all="ignore"):
         fails_with(ch04.softmax, naive, "large logits", "nan or inf",
-                   "subtract each row's max")
+                   "Subtract each row's maximum first")
 
 
 def test_softmax_over_the_wrong_axis_fails():
@@ -192,7 +192,7 @@ def test_ce_as_stable_softmax_then_log_is_pointed_to_log_sum_exp():
     with np.errstate(all="ignore"):
         message = fails_with(ch04.cross_entropy_from_logits, log_of_softmax, "large logits",
                              "got inf", "use log-sum-exp")
-    assert "subtract each row's max" not in message   # it did: that is not the cause
+    assert "each row's maximum" not in message   # it did: that is not the cause
 
 
 def test_ce_alternative_with_logaddexp_passes():

@@ -65,7 +65,7 @@ def test_wrong_answer_raises_with_input_expected_got_and_hint(capsys):
 
 def test_crash_in_student_code_names_the_exception_and_input():
     with pytest.raises(CheckFailed, match=r"your function raised ZeroDivisionError: "
-                                          r"division by zero for input \(2\)"):
+                                          r"division by zero for input\s\(2\)"):
         check_step(lambda z: 1 / 0)
 
 

@@ -305,7 +305,7 @@ def _describe_type(value):
 # ---------------------------------------------------------------------------
 
 WIDTH = 96       # characters per line: JupyterLab's output area at ~850 px, 13 px monospace
-PREFIX = 26      # room left on the first line for the "✗ exercise_name: " the check adds
+PREFIX = 28      # room left on the first line for the "✗ exercise_name: " the check adds
 SHORT = 20       # an array whose one-line rendering is longer is shown by its shape
 SHORT_INPUT = 24  # the same for an input named in the message (a little more room)
 
@@ -420,8 +420,9 @@ def _report(chapter, name, points, passed, message):
     if passed:
         text, colour = f"✓ {name}: {message}", "#1a7f37"
     elif message == NOT_ATTEMPTED:
-        text, colour = (f"… {name}: {NOT_ATTEMPTED} "
-                        "(replace `raise NotImplementedError()` with your code)"), "#6e7781"
+        # short enough for one line at the notebook's width, even for the longest names
+        text, colour = (f"… {name}: {NOT_ATTEMPTED}: replace "
+                        "`raise NotImplementedError()`"), "#6e7781"
     else:
         text, colour = "", None  # the raised CheckFailed shows the message once
     _show(record, text, colour)

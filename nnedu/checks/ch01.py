@@ -125,7 +125,9 @@ def update(student_update):
         want_w, want_b = w + alpha * (y - y_hat) * x, b + alpha * (y - y_hat)
         w_in = w.copy()
         got = call(student_update, w_in, b, x.copy(), y, alpha)
-        inputs = {"w": w, "b": b, "x": x, "y": y, "learning_rate": alpha}
+        inputs = {"w": w, "b": b, "x": x, "y": y}
+        if alpha != 1.0:
+            inputs["learning_rate"] = alpha
         got_w, got_b = _unpack_pair(got, "update")
         if np.ndim(got_w) == 0 and np.ndim(got_b) == 1:
             expect_true(False, f"expected (w_new, b_new), got a number first and an array "
@@ -135,7 +137,7 @@ def update(student_update):
             (w + alpha * (y - int(z > 0)) * x if z == 0 else None,
              "z = 0 counts as firing: y_hat = 1 when w . x + b >= 0."),
             (w - alpha * (y - y_hat) * x, "the sign is flipped: w + learning_rate * (y - y_hat) * x."),
-            (w + (y - y_hat) * x, "multiply the change by learning_rate."),
+            (w + (y - y_hat) * x, "multiply by learning_rate."),
             (w + alpha * (y - z) * x, "in y - y_hat use the step output (0 or 1), not z."),
             (w + alpha * y * x, "change w by the error y - y_hat only: a right answer changes nothing."),
         ], "w + learning_rate * (y - y_hat) * x, with y_hat = 1 if w . x + b >= 0 else 0.")
@@ -206,7 +208,7 @@ def train(student_train):
         reference = Perceptron(learning_rate=alpha).fit(X, y, epochs=epochs)
         want_errors = list(reference.errors_)
         got = call(student_train, X.copy(), y.copy(), epochs, alpha)
-        inputs = {"data": name, "learning_rate": alpha}
+        inputs = {"data": name} if alpha == 1.0 else {"data": name, "learning_rate": alpha}
         if not isinstance(got, (tuple, list)) or len(got) != 3:
             expect_true(False, f"for {name}, expected train to return (w, b, errors), got "
                                f"{type(got).__name__} {_fmt(got)}",

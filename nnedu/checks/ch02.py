@@ -181,7 +181,7 @@ def leaky_relu(student_leaky_relu):
         (lambda z, alpha=0.01: np.where(z > 0, z, 0.01 * z),
          "use the alpha you are given, not a fixed 0.01."),
         (lambda z, alpha=0.01: np.where(z > 0, alpha * z, z),
-         "alpha belongs to the NEGATIVE side: z if z > 0, else alpha * z."),
+         "alpha belongs to the NEGATIVE side: alpha * z for z <= 0."),
         (lambda z, alpha=0.01: np.maximum(z, 0), "that is plain relu: negative z give alpha * z."),
     ]
     _check_elementwise(student_leaky_relu, "leaky_relu", act.leaky_relu, cases, mistakes,

@@ -231,7 +231,7 @@ def sequential_forward(student_sequential_forward):
         got = call(student_sequential_forward, model, X.copy())
         hint = diagnose(got, [
             (_layerwise(model, X, skip_activation=True),
-             "you skipped the activations: activations.get(layer.activation)."),
+             "you skipped the activations (activations.get)."),
             (_layerwise(model, X, only_last_activation=True),
              "apply EVERY layer's activation, not only the last one's."),
             (_layerwise(model, X, skip_bias=True), "did you forget the biases?"),

@@ -75,7 +75,7 @@ def _not_finite_hint(got, hint):
         return hint
     if finite:
         return hint
-    return "nan or inf: e^z overflows; subtract each row's max, z.max(axis=1, keepdims=True)."
+    return "nan or inf: e^z overflows. Subtract each row's maximum first."
 
 
 def _expect_unchanged(z_in, z, name):

@@ -8,12 +8,11 @@ Left: the probabilities as bars, the true class outlined. Right: the gradient
 p - y: negative (push the logit up) only for the true class.
 """
 
-import ipywidgets as widgets
 import numpy as np
 
 from nnedu.losses import softmax_cross_entropy
 from nnedu.viz import style
-from nnedu.viz._base import Explorer, float_slider
+from nnedu.viz._base import Explorer, dropdown, float_slider
 
 CLASSES = ("class 0", "class 1", "class 2")
 
@@ -26,9 +25,8 @@ class SoftmaxExplorer(Explorer):
             raise ValueError(f"softmax_explorer takes 3 logits, but got {len(logits)}")
         controls = {f"z{k}": float_slider(float(z), -5.0, 5.0, 0.1, f"logit z{k}")
                     for k, z in enumerate(logits)}
-        controls["true_class"] = widgets.ToggleButtons(
-            options=[(name, k) for k, name in enumerate(CLASSES)], value=int(true_class),
-            description="true class")
+        controls["true_class"] = dropdown([(name, k) for k, name in enumerate(CLASSES)],
+                                          int(true_class), "true class")
         fig, (ax_p, ax_g) = style.new_figure(1, 2, figsize=(7.6, 3.4))
         self.figure = fig
         x = np.arange(3)
