@@ -55,7 +55,7 @@ except ImportError:
 # - `✓ name: all N cases passed`: done;
 # - `… name: not attempted yet`: the function still raises `NotImplementedError`
 #   (the notebook goes on running, so *Run All* works on a fresh copy);
-# - `✗ name: for x = ..., expected ..., got .... Hint: ...`: what went in, what should
+# - `✗ name: for x = ... expected ..., got .... Hint: ...`: what went in, what should
 #   have come out, what came out, and where to look. Arrays too big for the line are
 #   named by their shape and their first entry that differs.
 #
@@ -233,7 +233,7 @@ try:
 except CheckFailed as failure:
     message = str(failure)
 print(message)
-assert message.startswith("✗ double: for x = 0, expected double(x) = 0, got 2")
+assert message.startswith("✗ double: for x = 0 expected double(x) = 0, got 2")
 assert len(message.splitlines()) <= 2
 
 # %% [markdown]

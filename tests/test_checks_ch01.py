@@ -172,7 +172,7 @@ def test_train_that_never_stops_fails():
             errors.append(mistakes)
         return w, b, errors
 
-    fails_with(ch01.train, no_stop, "for AND,", "expected errors = [2, 3, 3, 2, 1, 0]", "stop after an epoch without mistakes")
+    fails_with(ch01.train, no_stop, "for AND expected errors = [2, 3, 3, 2, 1, 0]", "stop after an epoch without mistakes")
 
 
 def test_train_with_a_cumulative_counter_fails():

@@ -55,7 +55,7 @@ def test_not_attempted_is_reported_not_raised(capsys):
 def test_wrong_answer_raises_with_input_expected_got_and_hint(capsys):
     with pytest.raises(CheckFailed) as caught:
         check_step(lambda z: 1 if z > -1 else 0)
-    message = "✗ step: for z = -0.5, expected step(z) = 0, got 1. Hint: z >= 0 gives 1."
+    message = "✗ step: for z = -0.5 expected step(z) = 0, got 1. Hint: z >= 0 gives 1."
     assert str(caught.value) == message
     assert caught.value._render_traceback_() == [message]
     assert isinstance(caught.value, AssertionError)  # so nbval and pytest see a failure
@@ -98,7 +98,7 @@ def test_expect_helpers_on_their_own():
         expect_equal(4, 3)
     with pytest.raises(CheckFailed, match=r"^the loss must be positive\.$"):
         expect_true(False, "the loss must be positive")
-    with pytest.raises(CheckFailed, match=r"for x = 1, y = \[1, 2\], expected"):
+    with pytest.raises(CheckFailed, match=r"for x = 1, y = \[1, 2\] expected"):
         expect_close(1.0, 2.0, inputs={"x": 1, "y": [1, 2]})
 
 
@@ -171,7 +171,7 @@ def test_in_ipython_the_record_is_displayed_under_the_mime_type(monkeypatch):
     assert raw_passed is True
     assert passed[MIME]["passed"] is True and passed["text/plain"].startswith("✓ step")
     assert "✓ step: all 3 cases passed" in passed["text/html"]
-    assert failed[MIME]["message"].startswith("for z = 2, expected step(z) = 1, got 0.")
+    assert failed[MIME]["message"].startswith("for z = 2 expected step(z) = 1, got 0.")
 
 
 # ---------------------------------------------------------------- formatting of messages
@@ -200,7 +200,7 @@ def test_large_arrays_are_shown_by_shape_and_first_differing_entry():
     with pytest.raises(CheckFailed) as caught:
         expect_close(got, want, what="softmax(z)", inputs={"z": want}, atol=0, rtol=1e-9)
     lines = str(caught.value).splitlines()
-    assert " ".join(lines) == (f"for z = an array of shape (3, 20), expected softmax(z)[2, 7] = "
+    assert " ".join(lines) == (f"for z = an array of shape (3, 20) expected softmax(z)[2, 7] = "
                                f"{want[2, 7]:.6g}, got {got[2, 7]:.6g} (shape (3, 20)).")
     assert len(lines) <= 2 and all(len(line) <= _core.WIDTH for line in lines)
 

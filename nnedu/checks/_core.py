@@ -277,8 +277,8 @@ def _where(inputs):
     if inputs is None:
         return ""
     if isinstance(inputs, dict):
-        return "for " + ", ".join(_input(k, v) for k, v in inputs.items()) + ", "
-    return f"for {inputs}, "
+        return "for " + ", ".join(_input(k, v) for k, v in inputs.items()) + " "
+    return f"for {inputs} "
 
 
 def _input(name, value):
