@@ -317,8 +317,9 @@ relu_error = rel_error(relu_numeric, act.relu_grad(z_kink))
 print(f"relative error of relu_grad at z = {z_kink}: {relu_error}")
 assert np.isclose(relu_error, 0.5)
 print(f"sigmoid(-40) = {float(act.sigmoid(-40.0)):.2e}, centred difference of relu at 0 = "
-      f"{float(kink)}, tanh'(5) = {float(act.tanh_grad(5.0)):.1e}, "
-      f"sigmoid'(5) = {float(act.sigmoid_grad(5.0)):.1e}")
+      f"{float(kink)}")
+print(f"tanh'(5) = {float(act.tanh_grad(5.0)):.1e}, sigmoid'(5) = "
+      f"{float(act.sigmoid_grad(5.0)):.1e}")
 assert round(float(act.sigmoid(-40.0)) / 1e-18, 1) == 4.2 and kink == 0.5
 assert round(float(act.tanh_grad(5.0)) / 1e-4, 1) == 1.8
 assert round(float(act.sigmoid_grad(5.0)) / 1e-3, 1) == 6.6
