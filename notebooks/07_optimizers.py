@@ -47,7 +47,7 @@ import time
 import numpy as np
 
 import nnedu
-from nnedu import data, optimizers, schedules, surfaces, tuning, viz
+from nnedu import data, optimizers, quadratic, schedules, surfaces, tuning, viz
 from nnedu.activations import softmax
 from nnedu.layers import Dense
 from nnedu.models import Sequential
@@ -99,7 +99,7 @@ assert len(sizes_b) == math.ceil(1050 / 100)
 # examples every epoch). The library's SGD step is one line, the formula above:
 
 # %%
-nnedu.show_source(optimizers.SGD.update)
+nnedu.show_source(optimizers.SGD.update_step)
 
 # %% [markdown]
 # ## 2. The learning rate
@@ -302,22 +302,64 @@ for name, betas, nesterov in [("SGD", [0.0], False), ("momentum", [0.4, 0.9], Fa
     setting = min((key for key in counts if counts[key] is not None), key=counts.get)
     best[name] = (setting, counts[setting])
     print(f"{name:9s} best lr {setting[0]:<6} momentum {setting[1]}: {counts[setting]} steps")
-sqrt_kappa = math.sqrt(kappa)
-beta_star = ((sqrt_kappa - 1) / (sqrt_kappa + 1)) ** 2
-lr_star = 4 / (math.sqrt(20) + 1) ** 2
+lr_star, beta_star = quadratic.optimal_momentum([1.0, 20.0])
 print(f"theory for this quadratic: momentum {beta_star:.2f}, lr {lr_star:.3f}")
 assert best["momentum"][1] < best["SGD"][1] / 2 and best["Nesterov"][1] < best["SGD"][1] / 2
 assert best["momentum"][0][1] == 0.4 and abs(best["momentum"][0][0] - lr_star) < 0.02
 assert best["SGD"][0][0] < 0.1   # SGD's rate is capped by 2 / 20
+assert math.isclose(beta_star, ((math.sqrt(20) - 1) / (math.sqrt(20) + 1)) ** 2)
 
 # %% [markdown]
-# Momentum gets there in a third of SGD's steps or fewer. For a quadratic the best
-# settings are known: momentum $ig((\sqrt\kappa - 1)/(\sqrt\kappa + 1)ig)^2 pprox 0.40$
-# and rate $4/(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2 pprox 0.134$, and the grid
-# finds exactly that. Plain gradient descent needs a number of steps that grows like
-# $\kappa$, momentum like $\sqrt\kappa$, and the best momentum approaches 1 as $\kappa$
-# grows: real networks are very badly conditioned, which is why 0.9 is the usual
-# default there.
+# Momentum gets there in a third of SGD's steps or fewer. For a quadratic everything
+# can be computed exactly (`nnedu.quadratic`): per direction of curvature $\lambda$ one
+# step maps $(w, v)$ through a $2 \times 2$ matrix, and the largest magnitude of its
+# eigenvalues is the factor by which the error shrinks per step (1 or more: it
+# diverges). The best settings are momentum
+# $\big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2 \approx 0.40$ and rate
+# $4/(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2 \approx 0.134$, and the grid above
+# finds exactly that. The map of that shrink factor over all rates and momenta of the
+# ravine:
+
+# %%
+map_rates = np.geomspace(0.005, 0.3, 50)
+map_momenta = np.linspace(0.0, 0.95, 40)
+shrink = quadratic.convergence_map(map_rates, map_momenta, [1.0, 20.0])
+fig, ax = style.new_figure(figsize=(7.5, 3.8))
+ax.set_facecolor(style.GREY)   # the cells that diverge are left out: grey shows through
+image = ax.pcolormesh(map_rates, map_momenta, np.ma.masked_where(shrink >= 1.0, shrink),
+                      cmap="viridis", shading="auto", vmin=0.6, vmax=1.0)
+ax.contour(map_rates, map_momenta, shrink, levels=[1.0], colors="white", linewidths=1.5)
+ax.plot([lr_star], [beta_star], "*", color=style.YELLOW, ms=14, mec="black",
+        label="best: lr 0.134, momentum 0.40")
+ax.plot([quadratic.optimal_learning_rate([1.0, 20.0])], [0.0], "o", color=style.VERMILLION,
+        mec="black", ms=9, label="best without momentum")
+ax.text(0.24, 0.5, "diverges", color="white", ha="center", fontsize=style.LABEL_SIZE)
+ax.set_xscale("log")
+fig.colorbar(image, ax=ax, label="error shrink factor per step")
+style.apply(ax, title="Gradient descent with momentum on the ravine (exact)",
+            xlabel="learning rate (log scale)", ylabel="momentum", grid=False)
+ax.legend(loc="lower left", fontsize=style.TEXT_SIZE)
+best_factor = shrink.min()
+sgd_factor = quadratic.spectral_radius(quadratic.optimal_learning_rate([1.0, 20.0]), 0.0, 1.0)
+print(f"best shrink factor on the grid with momentum {best_factor:.3f}, "
+      f"without {sgd_factor:.3f}")
+assert math.isclose(sgd_factor, (kappa - 1) / (kappa + 1), rel_tol=1e-9)
+best_possible = max(quadratic.spectral_radius(lr_star, beta_star, lam) for lam in (1.0, 20.0))
+print(f"at the best setting exactly: {best_possible:.3f}")
+assert math.isclose(best_possible, (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1), rel_tol=1e-6)
+assert round(best_possible, 2) == 0.63 and round(sgd_factor, 3) == 0.905
+assert best_factor < 0.65 < 0.9 < sgd_factor
+assert shrink[0, -1] >= 1.0     # no momentum and lr 0.3 > 2 / 20: diverges
+fig
+
+# %% [markdown]
+# Without momentum the error shrinks at best by $(\kappa - 1)/(\kappa + 1) = 19/21
+# \approx 0.905$ per step; with the best momentum by
+# $(\sqrt\kappa - 1)/(\sqrt\kappa + 1) \approx 0.63$. Plain gradient descent needs a
+# number of steps that grows like $\kappa$, momentum like $\sqrt\kappa$, and the best
+# momentum approaches 1 as $\kappa$ grows: real networks are very badly conditioned,
+# which is why 0.9 is the usual default there. Momentum also enlarges the region of
+# rates that converge (grey: the settings that diverge; the white line is their edge).
 #
 # ## 4. A rate per weight: AdaGrad, AdaDelta, RMSprop and Adam
 #
@@ -347,7 +389,7 @@ assert best["SGD"][0][0] < 0.1   # SGD's rate is capped by 2 / 20
 #    w \leftarrow w - \alpha \frac{\hat m}{\sqrt{\hat v} + \epsilon} . $$
 
 # %%
-nnedu.show_source(optimizers.Adam.update)
+nnedu.show_source(optimizers.Adam.update_step)
 
 # %% [markdown]
 # Keras folds the two corrections into the step size (the `alpha` line): the same
