@@ -191,12 +191,12 @@ def test_momentum_in_place_fails():
 
 
 def test_decay_without_floor_fails():
-    fails_with(ch07.step_decay, lambda lr0, d, k, e: lr0 * d ** (e / k), "rounded DOWN")
+    fails_with(ch07.step_decay, lambda lr0, d, k, e: lr0 * d ** (e / k), "round the exponent DOWN")
 
 
 def test_decay_off_by_one_fails():
     fails_with(ch07.step_decay, lambda lr0, d, k, e: lr0 * d ** math.floor((1 + e) / k),
-               "off by one", "epoch = 9")
+               "off by one", "epoch=9")
 
 
 def test_decay_every_epoch_fails():
@@ -255,8 +255,7 @@ def test_minibatches_dropping_the_last_batch_fails():
     def drop_last(X, y, b, seed):
         return minibatches_right(X, y, b, seed)[:len(X) // b]
 
-    fails_with(ch07.minibatches, drop_last, "N = 1050", "keep the last, smaller batch",
-               "11 batches")
+    fails_with(ch07.minibatches, drop_last, "N = 1050", "keep the last, smaller batch: 11 batches")
 
 
 def test_minibatches_without_shuffling_fails():
@@ -272,7 +271,7 @@ def test_minibatches_shuffling_x_and_y_separately_fails():
         X, y = X[rng.permutation(len(X))], y[rng.permutation(len(y))]
         return [(X[i:i + b], y[i:i + b]) for i in range(0, len(X), b)]
 
-    fails_with(ch07.minibatches, separately, "do not belong to the labels")
+    fails_with(ch07.minibatches, separately, "do not belong to y_batch")
 
 
 def test_minibatches_shuffling_in_place_fails():

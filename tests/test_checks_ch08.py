@@ -296,8 +296,7 @@ def test_diagnose_looking_for_a_rising_training_loss_fails():
             verdict = "good fit"
         return (verdict, *early_right(val, patience))
 
-    fails_with(ch08.diagnose, rising_train, "'overfitting' curves",
-               "validation loss ended more than 10 %")
+    fails_with(ch08.diagnose, rising_train, "'overfitting' curves", "ended > 10 % above")
 
 
 def test_diagnose_without_early_stopping_fails():

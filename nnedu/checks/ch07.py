@@ -36,12 +36,17 @@ from nnedu.checks._core import (
 from nnedu.optimizers import Adam
 
 
+def _short(a):
+    """A small array as a short list: [1, -2], [[1, 0], [0, 1]]."""
+    return str(np.round(np.asarray(a, dtype=float), 4).tolist()).replace(".0,", ",").replace(
+        ".0]", "]")
+
+
 def _unchanged(before, after, names):
     """Fail when an input array was changed in place."""
     expect_true(all(np.array_equal(a, b) for a, b in zip(before, after)),
-                f"your function changed the array(s) {names} that were passed in",
-                hint="return new arrays (w_new = w - ...) instead of updating in place "
-                     "with -= or +=.")
+                f"your function changed the array(s) {names} passed in",
+                hint="return new arrays (w - ...), no -= or += on inputs.")
 
 
 # ---------------------------------------------------------------------------
@@ -64,12 +69,11 @@ def gd_step(student_gd_step):
         got = call(student_gd_step, w_in, g_in, lr)
         want = w - lr * g
         hint = diagnose(got, [
-            (w + lr * g, "that step goes UPHILL: subtract the gradient, w - learning_rate * grad."),
-            (w - g, "the learning rate is missing: w - learning_rate * grad."),
-            (-lr * g, "return the new weights w - learning_rate * grad, not only the change."),
+            (w + lr * g, "it goes UPHILL: w - learning_rate * grad."),
+            (w - g, "the learning rate is missing."),
+            (-lr * g, "return the new weights, not only the change."),
         ], "w_new = w - learning_rate * grad.")
-        expect_close(got, want, what="w_new", inputs={"w": w, "grad": g, "learning_rate": lr},
-                     hint=hint)
+        expect_close(got, want, what="w_new", inputs={"w": w, "grad": g, "lr": lr}, hint=hint)
         _unchanged((w, g), (w_in, g_in), "w or grad")
 
 
@@ -90,26 +94,24 @@ MOMENTUM_CASES = [
 def momentum_step(student_momentum_step):
     """Check momentum_step(w, velocity, grad, learning_rate, momentum) -> (w_new, v_new)."""
     for w, v, g, lr, beta in MOMENTUM_CASES:
-        inputs = {"w": w, "velocity": v, "grad": g, "learning_rate": lr, "momentum": beta}
+        inputs = {"case": f"w {_short(w)}, v {_short(v)}, g {_short(g)}, lr {lr}, m {beta}"}
         args = (w.copy(), v.copy(), g.copy())
         got = call(student_momentum_step, *args, lr, beta)
         expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
                     f"expected a pair (w_new, v_new), got {type(got).__name__}",
-                    hint="end with `return w_new, v_new`.")
+                    hint="return w_new, v_new")
         got_w, got_v = got
         v_new = beta * v - lr * g
         hint_v = diagnose(got_v, [
-            (beta * v + lr * g, ("the velocity must move AGAINST the gradient: "
-                                "v_new = momentum * v - learning_rate * grad.")),
-            (v - lr * g, "the old velocity is not multiplied by momentum."),
-            ((1 - beta) * v - lr * g, "multiply the old velocity by momentum, not 1 - momentum."),
+            (beta * v + lr * g, "move AGAINST the gradient: - lr * g."),
+            (v - lr * g, "multiply the old velocity by momentum."),
+            ((1 - beta) * v - lr * g, "multiply by momentum, not 1 - momentum."),
         ], "v_new = momentum * velocity - learning_rate * grad.")
         expect_close(got_v, v_new, what="v_new", inputs=inputs, hint=hint_v)
         hint_w = diagnose(got_w, [
-            (beta * w - lr * g, ("w_new = momentum * w - learning_rate * grad is NOT momentum (it "
-                                "shrinks the weights): add the velocity, w_new = w + v_new.")),
-            (w + v, "add the NEW velocity: compute v_new first, then w_new = w + v_new."),
-            (w - v_new, "add the velocity (it already points downhill): w_new = w + v_new."),
+            (beta * w - lr * g, "momentum * w - lr * g is NOT momentum."),
+            (w + v, "add the NEW velocity: w_new = w + v_new."),
+            (w - v_new, "add the velocity (it points downhill): w + v_new."),
         ], "w_new = w + v_new.")
         expect_close(got_w, w + v_new, what="w_new", inputs=inputs, hint=hint_w)
         _unchanged((w, v, g), args, "w, velocity or grad")
@@ -130,19 +132,15 @@ def step_decay(student_step_decay):
         got = call(student_step_decay, lr0, drop, k, epoch)
         want = lr0 * drop ** math.floor(epoch / k)
         hint = diagnose(got, [
-            (lr0 * drop ** (epoch / k), ("the exponent must be rounded DOWN, floor(epoch / "
-                                        "epochs_per_drop): the rate drops in steps, not smoothly.")),
-            (lr0 * drop ** math.floor((1 + epoch) / k), ("off by one: the first drop comes at "
-                                                        "epoch = epochs_per_drop, so use "
-                                                        "floor(epoch / epochs_per_drop).")),
-            (lr0 * drop ** epoch, ("the rate drops once every epochs_per_drop epochs, not every "
-                                  "epoch: divide the epoch by epochs_per_drop.")),
-            (lr0 * (1 - drop) ** math.floor(epoch / k), ("drop is the factor the rate is "
-                                                        "multiplied by, not the part taken off.")),
+            (lr0 * drop ** (epoch / k), "round the exponent DOWN: floor(epoch / epochs_per_drop)."),
+            (lr0 * drop ** math.floor((1 + epoch) / k), ("off by one: the first drop is at epoch "
+                                                        "= epochs_per_drop.")),
+            (lr0 * drop ** epoch, "it drops every epochs_per_drop epochs, not every epoch."),
+            (lr0 * (1 - drop) ** math.floor(epoch / k), "multiply by drop, not by 1 - drop."),
         ], "initial_lr * drop ** floor(epoch / epochs_per_drop).")
-        expect_close(got, want, what="the learning rate",
-                     inputs={"initial_lr": lr0, "drop": drop, "epochs_per_drop": k,
-                             "epoch": epoch}, hint=hint)
+        expect_close(got, want, what="the rate",
+                     inputs={"case": f"step_decay({lr0}, {drop}, {k}, epoch={epoch})"},
+                     hint=hint)
 
 
 # ---------------------------------------------------------------------------
@@ -207,24 +205,21 @@ def adam_trajectory(student_adam):
         textbook = _adam_variant(*args)  # m_hat / (sqrt(v_hat) + eps): within 1e-5 of Keras'
         hint = diagnose(got, [
             (_adam_variant(*args, bias_correction=False),
-             ("the bias correction is missing: divide m by (1 - beta_1**t) and v by "
-             "(1 - beta_2**t), with t = 1 on the first step.")),
-            (_adam_variant(*args, t0=0), ("count the steps from t = 1: at t = 0 the "
-                                          "correction 1 - beta**0 is 0.")),
+             "the bias correction is missing: m / (1 - beta_1**t), ..."),
+            (_adam_variant(*args, t0=0), "count the steps from t = 1."),
             (_adam_variant(*args, square=False), "v averages the SQUARED gradients, g * g."),
-            *[(points[:-1], ("return steps + 1 points: the start w0 and one point after each "
-                            "step.")) for points in (want, textbook)],
-            *[(points[1:], ("the first row must be the start w0, then one point after each "
-                           "step.")) for points in (want, textbook)],
+            *[(points[:-1], "return steps + 1 points, the start w0 first.")
+              for points in (want, textbook)],
+            *[(points[1:], "the first row must be the start w0.") for points in (want, textbook)],
         ], "m = beta_1 m + (1 - beta_1) g; v = beta_2 v + (1 - beta_2) g**2; "
            "w -= lr * m_hat / (sqrt(v_hat) + epsilon), m_hat = m / (1 - beta_1**t), ...",
            equal_nan=True)
-        expect_close(got, want, what="the trajectory",
-                     inputs=f"the {name} from w0 = {list(w0)}, {steps} steps, lr {lr}",
+        expect_close(got, want, what="the points",
+                     inputs={"case": f"the {name}, lr {lr}"},
                      hint=hint, atol=1e-5, rtol=1e-4)
         expect_true(np.array_equal(w0_in, np.array(w0, dtype=float)),
                     "your function changed the array w0 that was passed in",
-                    hint="start from a copy: w = np.array(w0, dtype=float).")
+                    hint="start from a copy: np.array(w0, dtype=float).")
 
 
 # ---------------------------------------------------------------------------
@@ -259,28 +254,25 @@ def minibatches(student_minibatches):
         X_in, y_in = X.copy(), y.copy()
         batches = _as_batches(call(student_minibatches, X_in, y_in, b, seed))
         want = reference_minibatches(X, y, b, seed)
-        inputs = f"N = {n}, batch_size = {b}"
+        inputs = {"case": f"N = {n}, batch_size = {b}"}
+        where = f"N = {n}, batch_size = {b}"
         sizes = [len(yb) for _, yb in batches]
         want_sizes = [len(yb) for _, yb in want]
         hint = diagnose(sizes, [
-            (want_sizes[:-1], ("keep the last, smaller batch: "
-                              f"{n} samples in batches of {b} give {len(want)} batches.")),
+            (want_sizes[:-1], f"keep the last, smaller batch: {len(want)} batches."),
             ([b] * len(want_sizes), "the last batch holds only the samples that are left."),
-        ], f"ceil(N / batch_size) = {len(want)} batches, all of batch_size but the last.")
+        ], f"ceil(N / batch_size) = {len(want)} batches.")
         expect_equal(sizes, want_sizes, what="the batch sizes", inputs=inputs, hint=hint)
         for (xb, yb) in batches:
             expect_true(matches(xb, X[yb.astype(int)]),
-                        f"for {inputs}: the rows of X_batch do not belong to the labels y_batch",
-                        hint="shuffle X and y with the SAME order: index = order[i:i + "
-                             "batch_size]; X[index], y[index].")
+                        f"for {where}: rows of X_batch do not belong to y_batch",
+                        hint="index X and y with the SAME order: X[index], y[index].")
         got_order = np.concatenate([yb for _, yb in batches])
         hint = diagnose(got_order, [
-            (np.arange(n), ("the samples come in their original order: shuffle with order = "
-                           "np.random.default_rng(seed).permutation(N).")),
-        ], "order = np.random.default_rng(seed).permutation(N); batch i is "
-           "order[i * batch_size:(i + 1) * batch_size].")
+            (np.arange(n), "the samples are in their original order: shuffle them."),
+        ], "order = np.random.default_rng(seed).permutation(N).")
         expect_close(got_order, np.concatenate([yb for _, yb in want]),
-                     what="the order of the samples", inputs=inputs, hint=hint)
+                     what="the order", inputs=inputs, hint=hint)
         _unchanged((X, y), (X_in, y_in), "X or y")
 
 
@@ -327,23 +319,20 @@ def minibatch_sgd(student_sgd):
         got = call(student_sgd, *args, lr, b, epochs, seed)
         expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
                     f"expected a pair (w, losses), got {type(got).__name__}",
-                    hint="end with `return w, losses`.")
+                    hint="return w, losses")
         got_w, got_losses = got
         want_w, want_losses = reference_minibatch_sgd(X, y, w0, lr, b, epochs, seed)
-        inputs = f"N = {n}, D = {d}, lr = {lr}, batch_size = {b}, epochs = {epochs}, seed = {seed}"
+        inputs = {"case": f"N = {n}, lr {lr}, batch {b}, {epochs} epochs, seed {seed}"}
         call_args = (X, y, w0, lr, b, epochs, seed)
         hint = diagnose(got_w, [
-            (_sgd_variant(*call_args, mean=False)[0], ("the gradient of the MEAN squared error "
-                                                      "over a batch is 2 / B * X_b.T @ (X_b @ w "
-                                                      "- y_b): divide by the batch size B.")),
-            (_sgd_variant(*call_args, same_seed=True)[0], ("use a new order every epoch: "
-                                                          "minibatches(X, y, batch_size, seed + "
-                                                          "epoch).")),
-            (_sgd_variant(*call_args, sign=-1)[0], "step against the gradient: w - lr * grad."),
-        ], "for each epoch, for each batch: w = w - lr * 2 / B * X_b.T @ (X_b @ w - y_b).",
+            (_sgd_variant(*call_args, mean=False)[0], ("a MEAN over the batch: divide by the "
+                                                      "batch size B.")),
+            (_sgd_variant(*call_args, same_seed=True)[0], ("use a new order every epoch: seed + "
+                                                          "epoch.")),
+            (_sgd_variant(*call_args, sign=-1)[0], "step against the gradient."),
+        ], "each batch: w = w - lr * 2 / B * X_b.T @ (X_b @ w - y_b).",
            equal_nan=True)
-        expect_close(got_w, want_w, what="w after training", inputs=inputs, hint=hint)
+        expect_close(got_w, want_w, what="w", inputs=inputs, hint=hint)
         expect_close(got_losses, want_losses, what="the losses", inputs=inputs,
-                     hint="after each epoch, append the mean squared error on ALL of X: "
-                          "np.mean((X @ w - y) ** 2).")
+                     hint="after each epoch: np.mean((X @ w - y) ** 2) on ALL of X.")
         _unchanged((X, y, w0), args, "X, y or w0")

@@ -54,35 +54,31 @@ def split(student_split):
         y = np.arange(n)                                  # y holds each row's index
         X_in, y_in = X.copy(), y.copy()
         parts = _six(call(student_split, X_in, y_in, val_f, test_f, seed))
-        inputs = f"N = {n}, val_fraction = {val_f}, test_fraction = {test_f}"
+        inputs = f"N = {n}, fractions {val_f}/{test_f}"
         n_test, n_val = round(n * test_f), round(n * val_f)
         want = [n - n_val - n_test, n_val, n_test]
         sizes = [len(parts[1]), len(parts[3]), len(parts[5])]
         hint = name_mistake(sizes, [
             ([n - int(n * val_f) - int(n * test_f), int(n * val_f), int(n * test_f)],
-             "round the sizes: round(N * fraction), not int(N * fraction)."),
-            ([n - n_val - n_test, n_test, n_val], ("return the parts in the order train, val, "
-                                                  "test (val_fraction sizes the val part).")),
-        ], "n_test = round(N * test_fraction), n_val = round(N * val_fraction), the rest trains.")
-        expect_equal(sizes, want, what="the sizes (train, val, test)", inputs=inputs, hint=hint)
+             "round(N * fraction), not int(N * fraction)."),
+            ([n - n_val - n_test, n_test, n_val], "return the parts as train, val, test."),
+        ], "n_test = round(N * test_fraction), n_val = round(N * val_fraction).")
+        expect_equal(sizes, want, what="the sizes", inputs={"case": inputs}, hint=hint)
         for (xs, ys), name in zip([(parts[0], parts[1]), (parts[2], parts[3]),
                                    (parts[4], parts[5])], ("train", "val", "test")):
             expect_true(np.array_equal(xs, X[ys.astype(int)]),
-                        f"for {inputs}: in the {name} part, the rows of X do not belong to "
-                        "their labels y",
+                        f"for {inputs}: {name} rows of X do not belong to their y",
                         hint="index X and y with the SAME shuffled indices.")
         every = np.concatenate([parts[1], parts[3], parts[5]]).astype(int)
         expect_true(len(set(every.tolist())) == n,
-                    f"for {inputs}: some samples are in two parts (or missing): the parts "
-                    "must not overlap",
+                    f"for {inputs}: the parts must not overlap",
                     hint="cut ONE shuffled order into three consecutive pieces.")
         expect_true(not np.array_equal(np.sort(parts[1]), np.arange(want[0])) or n <= 10,
-                    f"for {inputs}: the training part is the first {want[0]} rows: the data "
-                    "was not shuffled",
+                    f"for {inputs}: the data was not shuffled",
                     hint="order = np.random.default_rng(seed).permutation(N), then cut it.")
         expect_true(np.array_equal(X_in, X) and np.array_equal(y_in, y),
                     "your function changed the arrays X or y that were passed in",
-                    hint="index with the shuffled order (X[order]); do not shuffle in place.")
+                    hint="index with the order (X[order]); do not shuffle in place.")
 
 
 # ---------------------------------------------------------------------------
@@ -138,24 +134,22 @@ def early_stopping(student_early_stopping):
         hint = name_mistake([-1 if v is None else v for v in got] if isinstance(
             got, (tuple, list)) and len(got) == 2 else None, [
             ([-1 if v is None else v for v in _early_variant(*args, offset=1)],
-             "off by one: stop after `patience` epochs without improvement (wait >= patience)."),
+             "off by one: stop when the count reaches patience."),
             ([-1 if v is None else v for v in _early_variant(*args, strict=False)],
-             "an equal loss is not an improvement: use loss < best - min_delta."),
+             "an equal loss is not an improvement: loss < best - min_delta."),
             ([-1 if v is None else v for v in _early_variant(*args, last=True)],
-             "restore the BEST epoch's weights, not the last epoch's."),
+             "keep the BEST epoch, not the last one."),
             ([-1 if v is None else v for v in _early_variant(*args, ignore_delta=True)],
-             "an improvement must beat the best by more than min_delta."),
-        ], "count the epochs since the best loss; stop when that count reaches patience.")
+             "it must beat the best by more than min_delta."),
+        ], "count the epochs since the best; stop when the count reaches patience.")
         expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
                     f"expected a pair (stop_epoch, best_epoch), got {got!r}",
-                    hint="end with `return stop_epoch, best_epoch` (stop_epoch None if it "
-                         "never stops).")
-        inputs = f"val_losses = {losses}, patience = {patience}, min_delta = {delta}"
+                    hint="return stop_epoch, best_epoch (None if it never stops).")
+        inputs = f"{losses}, patience {patience}, min_delta {delta}"
         expect_true(tuple(got) == want,
-                    f"for {inputs}: expected (stop_epoch, best_epoch) = {want}, "
-                    f"got {tuple(got)}", hint=hint)
-        expect_true(given == list(losses), "your function changed the list val_losses that "
-                    "was passed in", hint="read the losses; do not sort, pop or overwrite them.")
+                    f"for {inputs}: expected {want}, got {tuple(got)}", hint=hint)
+        expect_true(given == list(losses), "your function changed the list val_losses",
+                    hint="read the losses; do not sort, pop or overwrite them.")
 
 
 # ---------------------------------------------------------------------------
@@ -190,22 +184,20 @@ def glorot_uniform(student_glorot):
         limit, var = np.sqrt(6 / (n_in + n_out)), 2 / (n_in + n_out)
         measured = float(w.var())
         hint = _ratio_hint(measured / var, [
-            (0.5, "limit = sqrt(6 / (n_in + n_out)); sqrt(3 / ...) gives half the variance."),
-            ((n_in + n_out) / n_in, ("Glorot averages the fans: sqrt(6 / (n_in + n_out)), "
-                                    "not sqrt(6 / n_in) (that is He's uniform).")),
+            (0.5, "sqrt(6 / ...), not sqrt(3 / ...): that is half the variance."),
+            ((n_in + n_out) / n_in, "Glorot averages the fans: n_in + n_out, not n_in."),
             ((n_in + n_out) / n_out, "use both fans, n_in + n_out, not n_out alone."),
-            (3.0, ("limit is the END of the uniform range, not a standard deviation: "
-                  "rng.uniform(-limit, limit, size=shape).")),
+            (3.0, "limit ends the range: rng.uniform(-limit, limit, size=shape)."),
         ], "Var = limit**2 / 3 = 2 / (n_in + n_out).")
         expect_true(abs(float(w.mean())) < 0.05 * limit,
                     f"for shape ({n_in}, {n_out}): the weights' mean is {w.mean():.3g}, not 0",
                     hint="draw from [-limit, limit], symmetric around 0: "
                          "rng.uniform(-limit, limit, size=shape).")
         expect_true(float(np.abs(w).max()) <= limit * (1 + 1e-12),
-                    f"for shape ({n_in}, {n_out}): a weight is {np.abs(w).max():.4g} away from 0, "
-                    f"beyond the limit sqrt(6 / (n_in + n_out)) = {limit:.4g}",
+                    f"for shape ({n_in}, {n_out}): |w| = {np.abs(w).max():.4g} > the limit "
+                    f"{limit:.4g}",
                     hint=hint if abs(measured / var - 1) > 0.06 else
-                    "draw from a UNIFORM distribution on [-limit, limit], not a normal one.")
+                    "draw from a UNIFORM distribution on [-limit, limit].")
         expect_close(measured, var, what="the variance of the weights",
                      inputs={"shape": (n_in, n_out)}, hint=hint, rtol=0.05)
 
@@ -218,11 +210,11 @@ def he_normal(student_he):
         var = 2 / n_in
         measured = float(w.var())
         hint = _ratio_hint(measured / var, [
-            (0.5, "He's variance is 2 / n_in: you have 1 / n_in (that is LeCun's)."),
-            (n_in / n_out, "use n_in, the number of INPUTS of a unit (shape[0]), not n_out."),
-            (n_in / (n_in + n_out), "that is Glorot's 2 / (n_in + n_out); He uses 2 / n_in."),
-            (var, "pass the STANDARD DEVIATION sqrt(2 / n_in) to rng.normal, not the variance."),
-            (n_in / 2, "rng.normal(size=shape) has variance 1: multiply by sqrt(2 / n_in)."),
+            (0.5, "that is 1 / n_in (LeCun's); He's is 2 / n_in."),
+            (n_in / n_out, "use n_in = shape[0], not n_out."),
+            (n_in / (n_in + n_out), "that is Glorot's 2 / (n_in + n_out)."),
+            (var, "rng.normal wants the STANDARD DEVIATION sqrt(2 / n_in)."),
+            (n_in / 2, "multiply by sqrt(2 / n_in): rng.normal alone has variance 1."),
         ], "rng.normal(0.0, np.sqrt(2 / n_in), size=shape).")
         expect_true(len(np.unique(w)) > 0.99 * w.size,
                     "many weights are equal: each must be drawn on its own",
@@ -276,23 +268,17 @@ def diagnose(student_diagnose):
                     hint="return three things: the verdict string and your early_stopping's pair.")
         verdict = got[0]
         hint = {
-            ("underfitting", "overfitting"): "check overfitting FIRST: the validation loss "
-                                             "turned up (last > 1.1 * lowest), even if the "
-                                             "training loss is high too.",
-            ("good fit", "overfitting"): "the validation loss ended more than 10 % above its "
-                                         "lowest value: that is overfitting.",
-            ("overfitting", "good fit"): "the validation loss is still near its lowest value "
-                                         "at the end: nothing turned up, so no overfitting.",
-            ("good fit", "underfitting"): "the training loss ends above `high`: the model "
-                                          "cannot even fit its training data.",
-        }.get((verdict, want[0]), "overfitting: val[-1] > 1.1 * min(val); underfitting: "
-                                  "train[-1] > high; else 'good fit'.")
+            ("underfitting", "overfitting"): "check overfitting FIRST: val turned up.",
+            ("good fit", "overfitting"): "val ended > 10 % above its lowest: overfitting.",
+            ("overfitting", "good fit"): "val is still near its lowest value at the end.",
+            ("good fit", "underfitting"): "the training loss ends above `high`.",
+        }.get((verdict, want[0]), "val[-1] > 1.1 * min(val), then train[-1] > high.")
         expect_true(verdict == want[0],
-                    f"for the '{name}' curves: expected the verdict {want[0]!r}, got {verdict!r}",
+                    f"for the '{name}' curves: expected {want[0]!r}, got {verdict!r}",
                     hint=hint)
         expect_true(tuple(got[1:]) == want[1:],
                     f"for the '{name}' curves: expected (stop_epoch, best_epoch) = {want[1:]}, "
                     f"got {tuple(got[1:])}",
-                    hint="call your early_stopping(val_losses, patience) for these two.")
-        expect_true(given == (list(train), list(val)), "your function changed the loss lists "
-                    "that were passed in", hint="read the curves; do not sort or change them.")
+                    hint="use your early_stopping(val_losses, patience).")
+        expect_true(given == (list(train), list(val)), "your function changed the loss lists",
+                    hint="read the curves; do not sort or change them.")
