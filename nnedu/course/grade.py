@@ -48,6 +48,9 @@ FIELDS = ["student", "notebook", "exercise", "passed", "points", "max_points", "
 NOT_ATTEMPTED = "not attempted yet"
 DID_NOT_RUN = "the check did not run (the notebook stopped before the grader could run it)"
 KEY_STUDENT = "(answer key)"
+# Messages that also go into the gradebook's notes column (not ordinary wrong answers).
+NOTEWORTHY = ("no points", "forged", "no check made", "cannot", "killed", "took longer",
+              "the kernel died")
 
 
 # ---------------------------------------------------------------------------
@@ -364,9 +367,8 @@ def gradebook_csv(graded, columns):
                 continue
             for r in records:
                 points[(submission.chapter, r["exercise"])] = r["points"]
-                if r["exercise"] == "" or (not r["passed"] and "no points" in r["message"]) \
-                        or "forged" in r["message"]:
-                    notes.append(f"{r['exercise'] or Path(r['notebook']).name}: {r['message']}")
+                if any(word in r["message"] for word in NOTEWORTHY):
+                    notes.append(r["message"])
         row = [_number(points.get((ch, name), 0)) for ch, name, _ in columns]
         total = _number(round(sum(points.get((ch, n), 0) for ch, n, _ in columns), 2))
         writer.writerow([student, *row, total, _number(sum(m for _, _, m in columns)),
