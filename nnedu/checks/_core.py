@@ -44,6 +44,10 @@ copy never contains, as a function of the student's function::
 The check runs its own cases, then the hidden ones; a failing hidden case
 says that it failed but never shows its inputs.
 
+Under nbgrader's autograder (environment variable ``NBGRADER_EXECUTION``) an
+exercise not attempted yet raises :class:`CheckFailed`, because nbgrader
+gives the points of a check cell that runs without an error.
+
 For the grader a check runs in *grading mode* (:func:`grading_mode`): a wrong
 case is counted and the check goes on with the next one, so that a check of
 several cases gives partial credit; the record then also holds "cases",
@@ -55,6 +59,7 @@ no check: they are not graded automatically.
 
 import functools
 import html
+import os
 import sys
 
 import numpy as np
@@ -122,6 +127,9 @@ def exercise(chapter, name, points=1):
             except NotImplementedError:
                 record = _LAST[name] = _record(chapter, name, points, False, NOT_ATTEMPTED, cases)
                 _report(record)
+                if os.environ.get("NBGRADER_EXECUTION") and not _GRADING["on"]:
+                    # nbgrader scores a check cell that runs without an error: fail it
+                    raise CheckFailed(f"✗ {name}: {NOT_ATTEMPTED}", record) from None
                 return CheckResult(record)
             except CheckFailed as err:
                 cases.abort(err.message)
