@@ -119,7 +119,7 @@ def run_nnedu(folder, *args, timeout=900, env=None):
     """``nnedu ARGS`` in a subprocess that imports the course's copy of nnedu."""
     return subprocess.run([sys.executable, "-m", "nnedu.course.cli", *args], cwd=folder,
                           env=env or environment(folder), capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, check=False)
 
 
 def exercise_notebook(course):

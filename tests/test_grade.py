@@ -9,8 +9,8 @@ import sys
 
 import nbformat
 import pytest
-
 from gradecourse import FULL_ANSWERS, ROOT, make_course, run_nnedu, submission
+
 from nnedu.course.cli import main
 from nnedu.course.grade import DID_NOT_RUN, collect, score
 
@@ -38,8 +38,8 @@ def test_collect_names_students_chapters_and_unreadable_files(tmp_path):
     found = {(s.student, s.chapter, s.error) for s in collect([tmp_path])}
     assert found == {
         ("ann", "01", None), ("ben", "02", None), ("ben", "03", None),
-        ("cy", "04", "cannot read cy__04_losses.ipynb: it is not a valid notebook "
-                     "(Notebook does not appear to be JSON: '{\"cells\": [')"),
+        ("cy", "04", ("cannot read cy__04_losses.ipynb: it is not a valid notebook "
+                     "(Notebook does not appear to be JSON: '{\"cells\": [')")),
         ("dee", "04", "cannot read dee__04_losses.ipynb: it is not UTF-8 text")}
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from gradecourse import FULL_ANSWERS as FULL
 from gradecourse import MIME, make_course, record_output, run_nnedu, submission
 
@@ -62,10 +61,10 @@ def build_class(course, folder, gradebook):
     put("kim", sub(course, extra=[("", [record_output("add_one")])]))
     put("lee", sub(course, extra=[("ch97.add_one(add_one)", [record_output("add_one")])],
                    tags={0: ["skip-execution"]}))
-    put("max", sub(course, extra=[(f"from IPython.display import display\n"
-                                   f"display({{{MIME!r}: {RECORD!r}}}, raw=True)", [])]))
-    put("ned", sub(course, extra=[("from nnedu.checks._core import _report\n"
-                                   f"_report({RECORD!r})", [])]))
+    put("max", sub(course, extra=[((f"from IPython.display import display\n"
+                                   f"display({{{MIME!r}: {RECORD!r}}}, raw=True)"), [])]))
+    put("ned", sub(course, extra=[(("from nnedu.checks._core import _report\n"
+                                   f"_report({RECORD!r})"), [])]))
     bonus = dict(RECORD, exercise="bonus", points=100, max_points=100)
     put("oli", sub(course, FULL, extra=[(f"display({{{MIME!r}: {bonus!r}}}, raw=True)", [])]))
     no = dict(RECORD, exercise="negate", passed="no", points=1, max_points=1)
@@ -85,24 +84,24 @@ def build_class(course, folder, gradebook):
                                               "    return _square(x)"}))
     # attacks on other students, the package, the gradebook and the grader
     put("vic", sub(course, extra=[(
-        f"import glob, os\nfor p in glob.glob({str(folder)!r} + '/**/*wendy*', "
-        "recursive=True):\n    os.remove(p)", [])]))
+        (f"import glob, os\nfor p in glob.glob({str(folder)!r} + '/**/*wendy*', "
+        "recursive=True):\n    os.remove(p)"), [])]))
     put("wendy", sub(course, FULL))
     put("xav", sub(course, extra=[(
-        f"import shutil\nshutil.copy({str(folder / 'alice__97_demo.ipynb')!r}, "
-        f"{str(folder / 'yan__97_demo.ipynb')!r})", [])]))
+        (f"import shutil\nshutil.copy({str(folder / 'alice__97_demo.ipynb')!r}, "
+        f"{str(folder / 'yan__97_demo.ipynb')!r})"), [])]))
     put("yan", sub(course))
     put("zed", sub(course, extra=[(
-        "import pathlib, nnedu.checks.ch97 as m\n"
+        ("import pathlib, nnedu.checks.ch97 as m\n"
         "pathlib.Path(m.__file__).write_text('from nnedu.checks._core import exercise\\n'\n"
         "    + ''.join(f'@exercise(\"97\", \"{n}\", points=9)\\ndef {n}(fn):\\n    pass\\n'\n"
-        "              for n in ['add_one', 'negate', 'square']))", [])]))
+        "              for n in ['add_one', 'negate', 'square']))"), [])]))
     put("amy", sub(course, FULL, extra=[(
-        "import subprocess, sys\n"
+        ("import subprocess, sys\n"
         "code = ('import os, time\\nif os.fork(): os._exit(0)\\nos.setsid()\\n'\n"
         "        'while True:\\n    time.sleep(0.05)\\n'\n"
         f"        '    open({str(gradebook)!r}, \"a\").write(\"hacked\\\\n\")')\n"
-        "subprocess.Popen([sys.executable, '-c', code], start_new_session=True)", [])]))
+        "subprocess.Popen([sys.executable, '-c', code], start_new_session=True)"), [])]))
     put("bea", sub(course, FULL, extra=[("import os\nos.kill(os.getppid(), 9)", [])]))
     put("cal", sub(course, FULL, extra=[("while True:\n    pass", [])]))
     (folder / "deb__97_demo.ipynb").write_text(
@@ -181,8 +180,8 @@ def test_forged_records_are_never_points(graded):
 def test_patched_checks_and_reference_answers_get_no_points(graded):
     _, _, records, _, _ = graded
     assert set(messages(records, "quin").values()) == {
-        "the checks were modified in this notebook (nnedu.checks._core.expect_close was "
-        "replaced); no points"}
+        ("the checks were modified in this notebook (nnedu.checks._core.expect_close was "
+        "replaced); no points")}
     assert "nnedu.checks.diagnose was replaced" in messages(records, "rob")["add_one"]
     assert "numpy.isclose was replaced" in messages(records, "sue")["square"]
     for student in ("tom", "uma"):
