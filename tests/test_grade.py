@@ -5,6 +5,7 @@ rest with as few kernels as possible.
 """
 
 import json
+import os
 import sys
 
 import nbformat
@@ -113,3 +114,33 @@ def test_time_limits_take_fractions_and_the_notebook_limit_stops_the_run(tmp_pat
     feedback = (course / "out" / "feedback" / "ann.md").read_text()
     assert "the notebook ran past its 2.5 s limit" in feedback
     assert "  add_one   yes     2/2" in status.stdout       # the table of one notebook
+
+
+@pytest.mark.skipif(os.environ.get("NNEDU_GRADER_SANDBOX") != "1",
+                    reason="the namespace sandbox is opt-in (NNEDU_GRADER_SANDBOX=1)")
+def test_the_sandbox_makes_the_files_read_only_to_a_kernel(tmp_path):
+    from nnedu.course._worker import sandbox_works
+
+    if not sandbox_works([str(tmp_path)]):
+        pytest.skip("this machine does not let an ordinary process use user namespaces")
+    course = make_course(tmp_path / "course")
+    (course / "class").mkdir()
+    package = (course / "nnedu" / "checks" / "ch97.py").read_text()
+    attacks = {
+        "vic": f"import os\nos.remove({str(course / 'class' / 'wendy__97_demo.ipynb')!r})",
+        "zed": "import pathlib, nnedu.checks.ch97 as m\npathlib.Path(m.__file__).write_text('')",
+    }
+    for student, attack in {**attacks, "wendy": "pass"}.items():
+        nb = submission(course, FULL_ANSWERS, extra=[(attack, [])])
+        nbformat.write(nb, course / "class" / f"{student}__97_demo.ipynb")
+    status = run_nnedu(course, "grade", "class", "--csv", "out/g.csv", "--jobs", "2")
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert "each kernel in its own user, PID and mount namespaces" in status.stdout
+    rows = (course / "out" / "g.csv").read_text().splitlines()[1:]
+    assert [row.split(",")[:5] for row in rows] == [[s, "2", "1", "3", "6"] for s in
+                                                    ("vic", "wendy", "zed")]
+    assert (course / "class" / "wendy__97_demo.ipynb").exists()
+    assert (course / "nnedu" / "checks" / "ch97.py").read_text() == package
+    for student in ("vic", "zed"):
+        assert "Read-only file system" in (course / "out" / "feedback" /
+                                           f"{student}.md").read_text()

@@ -1,5 +1,9 @@
 """A class of 30 submissions, graded at once: full, blank, partial, and every known attack.
 
+The class is graded without the namespace sandbox (NNEDU_GRADER_SANDBOX=0), so that what
+is asserted here holds for a grader with no special rights; tests/test_grade.py checks
+what the sandbox adds where the machine allows it.
+
 One grader run (``nnedu grade class/ --jobs 2``) over chapter 97 of the tiny course
 in gradecourse.py; the test asserts the whole gradebook, the messages that explain
 the attacks, that the victims of the attacks were not harmed, and the time it took.
@@ -13,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from gradecourse import FULL_ANSWERS as FULL
-from gradecourse import MIME, make_course, record_output, run_nnedu, submission
+from gradecourse import MIME, environment, make_course, record_output, run_nnedu, submission
 
 FULL2 = {"add_one": "    return 1.0 + x", "negate": "    return 0.0 - x",
          "square": "    return x ** 2"}
@@ -119,9 +123,11 @@ def graded(tmp_path_factory):
     gradebook = out / "grades.csv"
     build_class(course, course / "class", gradebook)
     start = time.monotonic()
+    # without the namespace sandbox: the protections that need no special rights must hold
+    env = dict(environment(course), NNEDU_GRADER_SANDBOX="0")
     status = run_nnedu(course, "grade", "class", "--csv", str(gradebook), "--json",
                        str(out / "grades.json"), "--jobs", "2", "--timeout", "4.5",
-                       "--notebook-timeout", "60")
+                       "--notebook-timeout", "60", env=env)
     seconds = time.monotonic() - start
     print(f"\ngraded 30 submissions in {seconds:.1f} s with --jobs 2")
     print(status.stdout[-3000:], status.stderr[-3000:])

@@ -180,6 +180,57 @@ def forged_at_run_time(shown, results, names):
 # Running the notebook
 # ---------------------------------------------------------------------------
 
+def sandbox_command(read_only, run=None):
+    """The command that runs a kernel in new user, PID and mount namespaces (Linux).
+
+    Inside, the folders ``read_only`` are mounted read-only and the kernel is
+    process 1 of its own PID namespace: it sees no process outside (it cannot
+    signal or trace the grader), and when it ends every process it started ends.
+    """
+    import shlex
+
+    mounts = "".join(f"mount --bind {shlex.quote(d)} {shlex.quote(d)} && "
+                     f"mount -o remount,bind,ro {shlex.quote(d)} {shlex.quote(d)} && "
+                     for d in read_only)
+    run = run or f'exec {shlex.quote(sys.executable)} -m ipykernel_launcher -f "$1"'
+    script = f"{mounts}{run}"
+    return ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child",
+            "--mount", "--mount-proc", "sh", "-c", script, "sh"]
+
+
+def sandboxed_kernel(folder, sandbox):
+    """A KernelManager whose kernel runs in the sandbox of :func:`sandbox_command`."""
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = os.path.join(folder, "kernels", "nnedu-sandbox")
+    os.makedirs(spec)
+    with open(os.path.join(spec, "kernel.json"), "w", encoding="utf-8") as handle:
+        json.dump({"argv": [*sandbox_command(sandbox["read_only"]), "{connection_file}"],
+                   "display_name": "nnedu grading sandbox", "language": "python",
+                   "interrupt_mode": "message"}, handle)
+    specs = KernelSpecManager(kernel_dirs=[os.path.join(folder, "kernels")])
+    return KernelManager(kernel_name="nnedu-sandbox", kernel_spec_manager=specs)
+
+
+def sandbox_works(read_only):
+    """True when the sandbox was asked for (NNEDU_GRADER_SANDBOX=1) and this machine allows it.
+
+    Off by default: in this version a kernel that dies inside the sandbox can
+    leave its worker waiting (nbclient does not notice), so it is for trying out.
+    """
+    import subprocess
+
+    if not sys.platform.startswith("linux") or os.environ.get("NNEDU_GRADER_SANDBOX") != "1":
+        return False
+    command = sandbox_command(read_only, run="true")
+    try:
+        return subprocess.run(command, capture_output=True, timeout=30, check=False) \
+            .returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def _first_error_line(cell):
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
@@ -204,8 +255,9 @@ def run(job):
     os.chmod(folder, 0o700)
     nbformat.write(nb, os.path.join(folder, "submission.ipynb"))
     limit = [job["timeout"]]
+    extra = {"km": sandboxed_kernel(folder, job["sandbox"])} if job.get("sandbox") else {}
     client = NotebookClient(
-        nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
+        nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True, **extra,
         error_on_timeout={"ename": "CellTimeoutError", "evalue": "timed out", "traceback": []},
         skip_cells_with_tag="nnedu-grader-runs-every-cell", record_timing=False,
         shutdown_kernel="immediate", startup_timeout=120, timeout_func=lambda cell: limit[0],

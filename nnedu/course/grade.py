@@ -36,6 +36,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -249,12 +250,14 @@ def precheck_kernel():
 # Running one notebook in a worker
 # ---------------------------------------------------------------------------
 
-def run_worker(course, submission, key_of_chapter, timeout, notebook_timeout, running=None):
+def run_worker(course, submission, key_of_chapter, timeout, notebook_timeout, running=None,
+               sandbox=None):
     """The worker's raw result for one submission (``{"fatal": ...}`` when it has none)."""
     token = "nnedu" + secrets.token_hex(16)
     spec = {"token": token, "sources": course.sources}
     job = {"token": token, "notebook": submission.data, "key": key_of_chapter, "spec": spec,
-           "inkernel": course.inkernel, "timeout": timeout, "notebook_timeout": notebook_timeout}
+           "inkernel": course.inkernel, "timeout": timeout, "notebook_timeout": notebook_timeout,
+           "sandbox": sandbox}
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     debug = bool(os.environ.get("NNEDU_GRADER_DEBUG"))
     process = subprocess.Popen([sys.executable, "-c", course.worker], stdin=subprocess.PIPE,
@@ -431,7 +434,7 @@ class Grading:
         self.outputs, self.out = outputs, out
         self.running, self.workers = set(), set()
         self.lock = threading.Lock()
-        self.protections = []
+        self.sandbox = None
 
     def total_of(self, chapter):
         """A function name -> number of cases of that check on the answer key (run once)."""
@@ -452,7 +455,7 @@ class Grading:
             self.running.add(id(submission))
         try:
             return run_worker(self.course, submission, self.course.key(submission.chapter),
-                              self.timeout, self.notebook_timeout, self.workers)
+                              self.timeout, self.notebook_timeout, self.workers, self.sandbox)
         finally:
             with self.lock:
                 self.running.discard(id(submission))
@@ -571,6 +574,12 @@ def grade(paths, json_path=None, csv_path=None, timeout=60, notebook_timeout=600
         protections.append("child subreaper: every process a notebook starts is ended")
     grading = Grading(course, submissions, timeout, notebook_timeout, max(1, jobs),
                       {"csv": csv_path, "json": json_path, "feedback": feedback_dir}, out)
+    read_only = _read_only_folders(course, paths, [csv_path, json_path, feedback_dir])
+    if _worker.sandbox_works(read_only):
+        grading.sandbox = {"read_only": read_only}
+        protections.append("each kernel in its own user, PID and mount namespaces (it sees no "
+                           "process outside; the course, the package, the submissions and the "
+                           "gradebook are read-only to it)")
     start = time.monotonic()
     grading.run()
     if len(submissions) <= 3:
@@ -580,6 +589,22 @@ def grade(paths, json_path=None, csv_path=None, timeout=60, notebook_timeout=600
     out(f"graded {len(submissions)} notebook(s) in {time.monotonic() - start:.1f} s; "
         f"protections: {'; '.join(protections)}")
     return 1 if any(s.error for s in submissions) else 0
+
+
+def _read_only_folders(course, paths, outputs):
+    """The folders a sandboxed kernel may read but not change (no folder inside another)."""
+    folders = {course.root.resolve(), course.package.folder.resolve()}
+    folders |= {Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent
+                for p in paths if Path(p).exists()}
+    for output in filter(None, outputs):
+        folder = Path(output).resolve()
+        folder = folder if folder.suffix == "" and folder.is_dir() else folder.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        folders.add(folder)
+    scratch = Path(tempfile.gettempdir()).resolve()      # the kernels' own folders live here
+    folders = {f for f in folders if f != scratch and f not in scratch.parents}
+    return sorted(str(f) for f in folders
+                  if not any(f != g and g in f.parents for g in folders))
 
 
 def grade_notebook(path, timeout=60, notebook_timeout=600, root=None):
