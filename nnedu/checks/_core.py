@@ -106,10 +106,12 @@ class CheckResult(dict):
 def exercise(chapter, name, points=1):
     """Turn a check function into a graded exercise of ``chapter`` ("01", ...).
 
-    The decorated check returns a :class:`CheckResult` record
-    {"chapter", "exercise", "passed", "points", "max_points", "message"} when
-    the student passed or has not attempted the exercise yet, and raises
-    :class:`CheckFailed` (after displaying the record) when an answer is wrong.
+    The decorated check, ``check(student, ..., hidden=None)``, returns a
+    :class:`CheckResult` record {"chapter", "exercise", "passed", "points",
+    "max_points", "message"} when the student passed or has not attempted the
+    exercise yet, and raises :class:`CheckFailed` (after displaying the
+    record) when an answer is wrong. ``hidden``: a function of the student's
+    function that runs more cases after the check's own (hidden tests).
     """
     _validate_exercise(chapter, name, points)
     _REGISTRY.setdefault(chapter, {})[name] = points

@@ -21,7 +21,7 @@ def main(argv=None):
     try:
         return args.run(args)
     except ModuleNotFoundError as err:
-        if err.name in ("nbformat", "nbclient", "jupytext"):
+        if err.name in ("nbformat", "nbclient", "jupyter_client", "jupytext"):
             print(f"nnedu {args.command} needs {err.name}: run `pip install \"nnedu[dev]\"`",
                   file=sys.stderr)
             return 2

@@ -29,7 +29,6 @@ from the course's solutions/ folder (see :mod:`nnedu.course.key`).
 """
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -614,8 +613,3 @@ def grade_notebook(path, timeout=60, notebook_timeout=600, root=None):
     grading = Grading(course, submissions, timeout, notebook_timeout, 1, {}, lambda line: None)
     grading.run()
     return grading.records
-
-
-def sha256(text):
-    """The hex SHA-256 of a text (how the grader names the check code it loaded)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
