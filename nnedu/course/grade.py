@@ -28,6 +28,7 @@ folder of student folders, or a folder of files named
 from the course's solutions/ folder (see :mod:`nnedu.course.key`).
 """
 
+import contextlib
 import csv
 import io
 import json
@@ -174,7 +175,8 @@ class Snapshot:
         import compileall
 
         self.folder = Path(folder)
-        compileall.compile_dir(str(self.folder), quiet=2)   # no legitimate .pyc appears later
+        with contextlib.suppress(OSError):   # no legitimate .pyc should appear later
+            compileall.compile_dir(str(self.folder), quiet=2)
         self.files = self._read()
 
     def _read(self):
@@ -185,7 +187,8 @@ class Snapshot:
         changed = []
         now = set(self.folder.rglob("*"))
         for path in sorted(p for p in now if p.is_file() and p not in self.files):
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):   # not ours to delete: nobody's then
+                path.unlink(missing_ok=True)
             if "__pycache__" not in path.parts:
                 changed.append(path)
         for path, data in self.files.items():
@@ -194,8 +197,9 @@ class Snapshot:
             except OSError:
                 same = False
             if not same:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+                with contextlib.suppress(OSError):
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
                 changed.append(path)
         return [p.relative_to(self.folder.parent).as_posix() for p in changed]
 
