@@ -34,6 +34,7 @@ from nnedu._validate import (
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "_data"
+CNN_WEIGHTS = DATA_DIR / "mnist_cnn.weights.npz"  # chapter 10's CNN, by scripts/train_cnn.py
 
 # ---------------------------------------------------------------- logic gates
 
