@@ -478,8 +478,7 @@ fig, axes = style.new_figure(1, 6, figsize=(10.0, 2.4))
 for ax, (name, image) in zip(axes, variants.items()):
     ax.imshow(image[0, :, :, 0], cmap="gray_r", vmin=0, vmax=1)
     ax.set_title(name, fontsize=10)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set_axis_off()
 fig.suptitle("One training digit and label-preserving variants (28 × 28 pixels)", fontsize=12)
 fig
 

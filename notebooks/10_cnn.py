@@ -185,12 +185,14 @@ assert filters3.shape == (3, 3, 1, 3) and maps.shape == (1, 28, 28, 3)
 
 fig, axes = style.new_figure(1, 4, figsize=(10.0, 2.8))
 titles = ["input digit", "vertical edges", "horizontal edges", "blur"]
+edge_limit = np.abs(maps[..., :2]).max()                  # white = 0 on both edge maps
 for i, (ax, title) in enumerate(zip(axes, titles)):
-    ax.imshow(digit[0, :, :, 0] if i == 0 else maps[0, :, :, i - 1],
-              cmap="gray_r" if i in (0, 3) else "RdBu_r")
+    if i in (1, 2):
+        ax.imshow(maps[0, :, :, i - 1], cmap="RdBu_r", vmin=-edge_limit, vmax=edge_limit)
+    else:
+        ax.imshow(digit[0, :, :, 0] if i == 0 else maps[0, :, :, 2], cmap="gray_r")
     ax.set_title(title, fontsize=11)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set_axis_off()
 fig.suptitle("One 28 × 28 digit and the three feature maps of a (3, 3, 1, 3) kernel",
              fontsize=12)
 fig
@@ -449,8 +451,8 @@ assert test_accuracy >= 0.95 and abs(test_accuracy - recorded["test_accuracy"]) 
 #
 # ### What did it learn?
 #
-# The 16 filters of the first layer, each 3 × 3 (red positive, blue negative): many are
-# edge or stroke detectors at different angles.
+# The 16 filters of the first layer, each 3 × 3 (red positive, blue negative). Several
+# are edge detectors: positive on one side, negative on the other, at different angles.
 
 # %%
 filters = trained.get_weights()[0][:, :, 0, :]                      # (3, 3, 16)
@@ -459,8 +461,7 @@ for k, ax in enumerate(axes.ravel()):
     limit = np.abs(filters[:, :, k]).max()
     ax.imshow(filters[:, :, k], cmap="RdBu_r", vmin=-limit, vmax=limit)
     ax.set_title(f"filter {k}", fontsize=10)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set_axis_off()
 fig.suptitle("The 16 learned 3 × 3 filters of the first convolution", fontsize=12)
 fig
 
@@ -475,14 +476,12 @@ assert feature_maps.shape == (1, 26, 26, 16) and feature_maps.min() >= 0   # aft
 fig, axes = style.new_figure(2, 9, figsize=(10.0, 2.8))
 axes[0, 0].imshow(one[0, :, :, 0], cmap="gray_r")
 axes[0, 0].set_title(f"digit {y_test[0]}", fontsize=10)
-axes[1, 0].axis("off")
 maps_axes = [ax for row in axes for ax in row[1:]]
 for k, ax in enumerate(maps_axes):
     ax.imshow(feature_maps[0, :, :, k], cmap="magma")
     ax.set_title(f"map {k}", fontsize=10)
 for ax in axes.ravel():
-    ax.set_xticks([])
-    ax.set_yticks([])
+    ax.set_axis_off()
 fig.suptitle("A test digit and its 16 feature maps after the first convolution and ReLU",
              fontsize=12)
 fig
@@ -530,10 +529,7 @@ for ax, i in zip(axes.ravel(), shown_wrong):
     ax.imshow(x_test[i, :, :, 0], cmap="gray_r")
     ax.set_title(f"true {y_test[i]}, said {predicted[i]}", fontsize=10)
 for ax in axes.ravel():
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if not ax.images:
-        ax.axis("off")
+    ax.set_axis_off()
 fig.suptitle(f"{len(shown_wrong)} of the {len(wrong)} misclassified test digits", fontsize=12)
 fig
 
