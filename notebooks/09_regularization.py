@@ -134,8 +134,11 @@ plain_model = build_network()
 results = {"none": train_and_measure(plain_model, x_train, y_train)}
 print(f"no regularization: train accuracy {results['none']['train']:.3f}, "
       f"validation accuracy {results['none']['val']:.3f}")
+n_weights = plain_model.count_params()
+print(f"{n_weights:,} weights, {n_weights / len(x_train):.0f} per training image")
 assert results["none"]["train"] > 0.99                       # the wrong labels learned too
 assert results["none"]["val"] < results["none"]["train"] - 0.2
+assert n_weights == 269_322 and round(n_weights / len(x_train), -2) == 900
 
 # %% [markdown]
 # The unregularized network gets (almost) all 300 training labels "right", including the
@@ -150,13 +153,16 @@ more_model = build_network()
 for epoch in range(10):
     more_model.fit(x_more, y_more, batch_size=32, epochs=1, verbose=0, seed=epoch)
 more_val = more_model.evaluate(x_val, y_val)[1]
+updates_300, updates_1200 = EPOCHS * int(np.ceil(300 / 32)), 10 * int(np.ceil(1200 / 32))
 print(f"validation accuracy with 300 images: {results['none']['val']:.3f}, "
       f"with 1,200 images (10 epochs): {more_val:.3f}")
+print(f"weight updates: {updates_300} (300 images, {EPOCHS} epochs), {updates_1200} (1,200, 10)")
 assert more_val > results["none"]["val"] + 0.05
+assert (updates_300, updates_1200) == (300, 380)
 
 # %% [markdown]
-# (Ten epochs of 1,200 images are as many weight updates as 40 of 300.) More data is
-# not always to be had. The rest of the chapter is about what to do then:
+# (Ten epochs over 1,200 images are 380 weight updates, about as many as the 300 of our
+# 30 epochs over 300 images.) More data is not always to be had. The rest of the chapter is about what to do then:
 # **regularization**, anything that makes a model generalize better without more data.
 #
 # ## 2. Weight penalties: L2, L1, elastic net
@@ -309,6 +315,7 @@ assert abs(mask.mean() - keep) < 0.01
 assert abs(right.mean() - 1.0) < 0.01
 assert abs(wrong.mean() - 4.0) < 0.05     # keep / drop = 0.8 / 0.2 = 4 times too large
 assert abs(unscaled.mean() - 0.8) < 0.01
+assert abs(1 / unscaled.mean() - 1.25) < 0.02      # test time / training without scaling
 
 # %% [markdown]
 # Only division by the keep probability gives a mean of 1 in training, the same as at
@@ -415,6 +422,7 @@ gap_late = np.abs(out_infer_late - out_train).max()
 print(f"largest |inference - training| output: after 1 batch {gap_early:.2f}, "
       f"after 1,001 batches {gap_late:.4f}")
 assert gap_early > 1.0 and gap_late < 0.01
+assert np.isclose(0.99 ** 1000, 4.3e-5, rtol=0.01)    # what is left of the starting value
 
 # %% [markdown]
 # The backward pass has to account for $\mu$ and $\sigma^2$ depending on every $x_i$ of
@@ -528,6 +536,7 @@ assert gap["augmentation"] < gap["none"] - 0.1 and gap["dropout"] < gap["none"] 
 assert max(val, key=val.get) in ("augmentation", "dropout")
 assert all(abs(val[name] - val["none"]) < 0.06 for name in ("L2", "L1", "batch norm"))
 assert abs(results["augmentation"]["train"] - (1 - wrong_share)) < 0.08
+assert all(results[name]["train"] > 0.99 for name in ("L2", "L1", "batch norm"))
 
 # %% [markdown]
 # What the table says, on this problem:
@@ -540,9 +549,9 @@ assert abs(results["augmentation"]["train"] - (1 - wrong_share)) < 0.08
 # - **Dropout** is second: it shrinks the gap a little and raises validation accuracy by
 #   a few points.
 # - The small **L2** and **L1** penalties and **batch normalization** change validation
-#   accuracy by only a few points either way; the network still memorizes every label.
-#   Stronger penalties underfit before they help here; batch norm is mainly a tool for
-#   faster, more stable training, and its regularizing effect is small.
+#   accuracy by only a few points either way; the network still memorizes every label
+#   (training accuracy 100 %). Batch norm is mainly a tool for faster, more stable
+#   training; its regularizing effect is small.
 #
 # The lesson is not "L2 is useless" (on other problems it is the first thing to try) but
 # that a regularizer is a hypothesis to measure, on validation data, like any other
