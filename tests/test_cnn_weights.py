@@ -81,7 +81,7 @@ def test_the_shipped_weights_reach_95_percent(script, saved, float32):
     model.set_weights(_weights(saved))
     accuracy = model.evaluate(x_test, y_test)[1]
     assert accuracy >= 0.95
-    assert abs(accuracy - float(saved["test_accuracy"])) < 0.002
+    assert abs(accuracy - float(saved["test_accuracy"])) < 0.005
     assert json.loads(str(saved["architecture"]))[0]["class_name"] == "Conv2D"
 
 
