@@ -226,7 +226,16 @@ assert pools.output_shape == (7, 7, 16) and pools.count_params() == 0
 # %% [markdown]
 # Each 2 × 2 block becomes one number: $\max(1, 3, 5, 4) = 5$, and its mean is
 # $13/4 = 3.25$. Two poolings take $28 \times 28 \times 16$ to $7 \times 7 \times 16$,
-# with 0 parameters.
+# with 0 parameters. In the backward pass, max pooling sends each window's gradient to
+# the one pixel that held the maximum (the others did not affect the output); average
+# pooling shares it equally among the window's pixels. The library's vectorized max
+# pooling loops over the 4 positions inside a window, each a strided slice of the whole
+# batch:
+
+# %%
+nnedu.show_source(conv.maxpool_forward)
+
+# %% [markdown]
 #
 # ## 6. Counting parameters
 #
