@@ -329,7 +329,8 @@ assert abs(1 / unscaled.mean() - 1.25) < 0.02      # test time / training withou
 # is the identity at inference:
 
 # %%
-nnedu.show_source(Dropout)
+nnedu.show_source(Dropout.forward)
+nnedu.show_source(Dropout.backward)
 
 # %%
 dropout = Dropout(0.2, seed=0)
@@ -387,7 +388,7 @@ print(f"dropout 0.5: train {results['dropout']['train']:.3f}, "
 # of the batch's statistics.
 
 # %%
-nnedu.show_source(BatchNormalization)
+nnedu.show_source(BatchNormalization.forward)
 
 # %%
 bn = BatchNormalization(input_shape=(3,))
@@ -426,7 +427,12 @@ assert np.isclose(0.99 ** 1000, 4.3e-5, rtol=0.01)    # what is left of the star
 
 # %% [markdown]
 # The backward pass has to account for $\mu$ and $\sigma^2$ depending on every $x_i$ of
-# the batch; the formula is in the docstring above (you derive it in the exercises).
+# the batch, which is where the two sums come from (you write it in the exercises):
+
+# %%
+nnedu.show_source(BatchNormalization.backward)
+
+# %% [markdown]
 # Checked numerically:
 
 # %%

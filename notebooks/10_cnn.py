@@ -385,7 +385,8 @@ assert t_naive > 10 * t_fast
 #
 # The network: two blocks of a 3 × 3 convolution with ReLU and 2 × 2 max pooling (16, then
 # 32 filters), then Dense(64) and a 10-way softmax. Float32 halves the work of every
-# matrix product, and the convolution code keeps float32 inputs as they are.
+# matrix product, and the convolution code keeps float32 inputs as they are. A Conv2D
+# layer's forward pass is the im2col convolution of section 7 and its activation:
 
 # %%
 nnedu.config.set_floatx("float32")
@@ -407,6 +408,9 @@ def build_cnn():
     return model
 
 
+nnedu.show_source(Conv2D.forward)
+
+# %%
 cnn = build_cnn()
 cnn.summary()
 assert cnn.count_params() == 56_714
