@@ -34,7 +34,8 @@ from nnedu._validate import (
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "_data"
-CNN_WEIGHTS = DATA_DIR / "mnist_cnn.weights.npz"  # chapter 10's CNN, by scripts/train_cnn.py
+CNN_WEIGHTS = DATA_DIR / "mnist_cnn.weights.npz"  # chapter 10's CNN (model.load_weights), and
+CNN_RECORD = DATA_DIR / "mnist_cnn.json"          # how it was trained: both by scripts/train_cnn.py
 
 # ---------------------------------------------------------------- logic gates
 

@@ -43,6 +43,7 @@ except ImportError:
 
 # %%
 # %matplotlib inline
+import json
 import time
 
 import numpy as np
@@ -50,7 +51,7 @@ import numpy as np
 import nnedu
 from nnedu import conv, viz
 from nnedu.conv import output_size
-from nnedu.data import CNN_WEIGHTS, load_mnist_subset
+from nnedu.data import CNN_RECORD, CNN_WEIGHTS, load_mnist_subset
 from nnedu.layers import AveragePooling2D, Conv2D, Dense, Flatten, MaxPooling2D
 from nnedu.viz import style
 
@@ -328,15 +329,18 @@ assert pooled.layers[4].output_shape == (6400,) and pooled.count_params() == 68_
 #    K[a, b, c, f] + \text{bias}[f] . $$
 
 # %%
-nnedu.show_source(conv.conv2d_naive)
+nnedu.show_source(conv.conv2d_forward_naive)
 
 # %% [markdown]
 # Python loops are slow. **im2col** ("image to columns") rearranges the work: copy every
-# $k_h \times k_w \times C$ window into one row of a matrix (one row per output position
-# of every image, $N H_o W_o$ rows of $k_h k_w C$ numbers), reshape the kernel into a
-# $(k_h k_w C) \times F$ matrix, and the whole convolution is **one matrix product**,
-# which NumPy hands to an optimized BLAS routine. The price is memory: each pixel is
-# copied into up to $k_h k_w$ rows.
+# $k_h \times k_w \times C$ window into one column of a matrix (one column per output
+# position of every image: $k_h k_w C$ rows and $N H_o W_o$ columns), reshape the kernel
+# into a $(k_h k_w C) \times F$ matrix $K$, and the whole convolution is **one matrix
+# product** $\text{cols}^\top K$, which NumPy hands to an optimized BLAS routine. The
+# price is memory: each pixel is copied into up to $k_h k_w$ columns. nnedu's im2col
+# takes the padded images channels-first, $(C, N, H, W)$, so that each of its $k_h k_w$
+# slice copies moves whole image rows at once (the exercises use the transposed
+# layout, one row per window, which reads more directly):
 
 # %%
 nnedu.show_source(conv.im2col)
@@ -346,13 +350,17 @@ nnedu.show_source(conv.conv2d_forward)
 
 # %% [markdown]
 # On a tiny input, here is the im2col matrix: a $3 \times 3$ image and $2 \times 2$
-# windows give 4 rows (output positions) of 4 numbers (window entries).
+# windows give 4 columns (output positions) of 4 numbers (window entries): the first
+# column is the top-left window 1, 2, 4, 5.
 
 # %%
-tiny = np.arange(1.0, 10.0).reshape(1, 3, 3, 1)
-print(conv.im2col(tiny, 2, 2))
-assert np.array_equal(conv.im2col(tiny, 2, 2), [[1, 2, 4, 5], [2, 3, 5, 6], [4, 5, 7, 8],
-                                                 [5, 6, 8, 9]])
+tiny = np.arange(1.0, 10.0).reshape(1, 3, 3, 1)                 # (N, H, W, C)
+cols = conv.im2col(tiny.transpose(3, 0, 1, 2), 2, 2)            # channels-first input
+print(cols)
+assert np.array_equal(cols.T, [[1, 2, 4, 5], [2, 3, 5, 6], [4, 5, 7, 8], [5, 6, 8, 9]])
+kernel_tiny = np.array([[1.0, 10.0], [100.0, 1000.0]]).reshape(2, 2, 1, 1)
+assert np.array_equal((cols.T @ kernel_tiny.reshape(4, 1)).reshape(1, 2, 2, 1),
+                      conv.conv2d_forward(tiny, kernel_tiny)[0])          # one product
 
 # %% [markdown]
 # Both versions on the same input (8 digits, 8 filters of 3 × 3, same padding): equal
@@ -363,7 +371,7 @@ x_bench = x_test[:8].astype(np.float64)
 k_bench = np.random.default_rng(1).normal(size=(3, 3, 1, 8))
 b_bench = np.zeros(8)
 start = time.perf_counter()
-y_naive = conv.conv2d_naive(x_bench, k_bench, b_bench, padding="same")
+y_naive, _ = conv.conv2d_forward_naive(x_bench, k_bench, b_bench, padding="same")
 t_naive = time.perf_counter() - start
 t_fast = np.inf
 for _ in range(5):                                 # the best of 5 runs
@@ -376,10 +384,26 @@ assert np.allclose(y_naive, y_fast, atol=1e-12)
 assert t_naive > 10 * t_fast
 
 # %% [markdown]
-# The backward pass follows the same idea: with the window matrix $X_{\text{col}}$ and
-# the output gradient $dY$ as a matrix, $dK = X_{\text{col}}^\top dY$, and the gradient of
-# the windows $dY K^\top$ is added back onto the pixels they were copied from
-# ("col2im"). You write the loop version in the exercises and check it numerically.
+# The backward pass follows the same idea: with the window matrix cols and the output
+# gradient $dY$ as an $(N H_o W_o) \times F$ matrix, $dK = \text{cols}\, dY$, and the
+# gradient of the windows $K\, dY^\top$ is added back onto the pixels they were copied
+# from ("col2im"). The loop twin `conv2d_backward_naive` reads the cache of
+# `conv2d_forward_naive`, `conv2d_backward` that of `conv2d_forward`; both give the same
+# three gradients:
+
+# %%
+dy_bench = np.random.default_rng(2).normal(size=y_fast.shape)
+grads_naive = conv.conv2d_backward_naive(dy_bench, conv.conv2d_forward_naive(
+    x_bench, k_bench, b_bench, padding="same")[1])
+grads_fast = conv.conv2d_backward(dy_bench, conv.conv2d_forward(
+    x_bench, k_bench, b_bench, padding="same")[1])
+for name, g_naive, g_fast in zip(("dx", "dkernel", "dbias"), grads_naive, grads_fast):
+    print(f"{name:8s} shape {str(g_fast.shape):16s} largest difference "
+          f"{np.abs(g_naive - g_fast).max():.1e}")
+    assert np.allclose(g_naive, g_fast, atol=1e-10)
+
+# %% [markdown]
+# You write the loop version in the exercises and check it numerically.
 #
 # ## 8. A CNN for handwritten digits
 #
@@ -438,17 +462,17 @@ assert live_accuracy > 0.9
 # python scripts/train_cnn.py
 # ```
 #
-# It trains this same network (its `build_cnn` is the one above) and writes the weights,
-# 56,714 float32 numbers, into `nnedu/_data/mnist_cnn.weights.npz`, which ships with
-# nnedu. The file also records how long the training took and what it reached; we load
-# the weights into a fresh network and measure again.
+# It trains this same network (its `build_cnn` is the one above) and saves the weights,
+# 56,714 float32 numbers, with `model.save_weights` into
+# `nnedu/_data/mnist_cnn.weights.npz`, which ships with nnedu; `mnist_cnn.json` next to
+# it records how long the training took and what it reached. We load the weights into a
+# fresh network with `load_weights` and measure again.
 
 # %%
-with np.load(CNN_WEIGHTS) as saved:
-    weights = [saved[f"weight_{i}"] for i in range(len(cnn.get_weights()))]
-    recorded = {key: saved[key].item() for key in ("epochs", "train_seconds", "test_accuracy")}
 trained = build_cnn()
-trained.set_weights(weights)
+trained.load_weights(CNN_WEIGHTS)
+weights = trained.get_weights()
+recorded = json.loads(CNN_RECORD.read_text(encoding="utf-8"))
 test_loss, test_accuracy = trained.evaluate(x_test, y_test)
 print(f"scripts/train_cnn.py: {recorded['epochs']} epochs in {recorded['train_seconds']:.0f} s "
       f"(when the file was made), test accuracy {recorded['test_accuracy']:.4f}")

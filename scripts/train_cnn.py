@@ -1,6 +1,7 @@
 """Train chapter 10's CNN on the shipped MNIST subset and save its weights (run once).
 
     .venv/bin/python scripts/train_cnn.py [--epochs 10] [--out nnedu/_data/mnist_cnn.weights.npz]
+                                          [--record nnedu/_data/mnist_cnn.json]
 
 The network (build_cnn): two blocks of a 3x3 convolution (16, then 32 filters, ReLU,
 valid padding) and 2x2 max pooling, then Dense(64, ReLU) and Dense(10, softmax);
@@ -8,13 +9,12 @@ valid padding) and 2x2 max pooling, then Dense(64, ReLU) and Dense(10, softmax);
 on the 4,000 training images of ``nnedu.data.load_mnist_subset()``, every shuffle
 seeded, so a rerun gives the same weights up to the last bits of BLAS rounding.
 
-The output is a compressed npz (about 200 KB) with the weight arrays in
-``model.get_weights()`` order as float32 (``weight_0``, ``weight_1``, ...), the
-architecture (``architecture``: JSON of every layer's class name and config), the
-test accuracy it reached (``test_accuracy``), the number of epochs (``epochs``) and the
-training time in seconds (``train_seconds``). Lesson 10 builds the same network,
-loads these weights with ``model.set_weights`` and evaluates them;
-tests/test_cnn_weights.py checks the file against this script.
+Two files come out: the weights, float32, written by ``model.save_weights`` (about
+200 KB, ``nnedu/_data/mnist_cnn.weights.npz``), and a small JSON record next to it
+(``mnist_cnn.json``): the architecture (every layer's class name and config), the
+number of epochs, the training time in seconds and the test accuracy reached. Lesson 10
+builds the same network, loads the weights with ``model.load_weights`` and evaluates
+them; tests/test_cnn_weights.py checks both files against this script.
 """
 
 import argparse
@@ -22,10 +22,8 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 import nnedu
-from nnedu.data import CNN_WEIGHTS, load_mnist_subset
+from nnedu.data import CNN_RECORD, CNN_WEIGHTS, load_mnist_subset
 from nnedu.layers import Conv2D, Dense, Flatten, MaxPooling2D
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,12 +47,12 @@ def build_cnn():
 
 
 def architecture(model):
-    """The layers' class names and configs as a JSON string (names left out)."""
+    """The layers' class names and configs (names left out), as plain JSON values."""
     layers = []
     for layer in model.layers:
         config = {k: v for k, v in layer.get_config().items() if k != "name"}
         layers.append({"class_name": type(layer).__name__, "config": config})
-    return json.dumps(layers, sort_keys=True)
+    return json.loads(json.dumps(layers))
 
 
 def train(epochs=EPOCHS, verbose=1):
@@ -67,28 +65,29 @@ def train(epochs=EPOCHS, verbose=1):
         model.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose,
                   seed=SEED)
         seconds = time.perf_counter() - start
-        accuracy = model.evaluate(x_test, y_test)[1]
+        accuracy = float(model.evaluate(x_test, y_test)[1])
     finally:
         nnedu.config.set_floatx("float64")
     return model, accuracy, seconds
 
 
-def save(model, accuracy, seconds, path):
-    """Write the weights (float32), the architecture, the accuracy and the time into one npz."""
-    arrays = {f"weight_{i}": np.asarray(w, dtype=np.float32)
-              for i, w in enumerate(model.get_weights())}
-    np.savez_compressed(path, architecture=np.array(architecture(model)),
-                        test_accuracy=np.array(accuracy), train_seconds=np.array(seconds),
-                        epochs=np.array(len(model.history.history["loss"])), **arrays)
+def save(model, accuracy, seconds, weights_path, record_path):
+    """The float32 weights with ``model.save_weights``, and the JSON record of the training."""
+    model.save_weights(weights_path)
+    record = {"architecture": architecture(model), "epochs": len(model.history.history["loss"]),
+              "train_seconds": round(seconds, 1), "test_accuracy": accuracy,
+              "command": "python scripts/train_cnn.py"}
+    Path(record_path).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--out", type=Path, default=CNN_WEIGHTS)
+    parser.add_argument("--record", type=Path, default=CNN_RECORD)
     args = parser.parse_args(argv)
     model, accuracy, seconds = train(args.epochs)
-    save(model, accuracy, seconds, args.out)
+    save(model, accuracy, seconds, args.out, args.record)
     print(f"{model.count_params():,} parameters, {args.epochs} epochs in {seconds:.1f} s, "
           f"test accuracy {accuracy:.4f}; wrote {args.out} "
           f"({args.out.stat().st_size / 1024:.0f} KB)")

@@ -167,7 +167,7 @@ def test_l2_changing_w_in_place_fails():
         W *= lam / m
         return penalty, W
 
-    fails_with(ch09.l2_penalty, in_place, "changed the array(s) W")
+    fails_with(ch09.l2_penalty, in_place, "changed its input W")
 
 
 # ---------------------------------------------------------------- dropout_forward
@@ -207,7 +207,7 @@ def test_dropout_at_inference_fails():
         mask = rng.random(x.shape) < keep_prob
         return x * mask / keep_prob, mask
 
-    fails_with(ch09.dropout_forward, always, "at inference", "does nothing")
+    fails_with(ch09.dropout_forward, always, "training=False", "return x unchanged")
 
 
 def test_dropout_ignoring_the_rng_fails():
@@ -228,7 +228,7 @@ def test_dropout_in_place_fails():
         x *= mask / keep_prob
         return x, mask
 
-    fails_with(ch09.dropout_forward, in_place, "changed the array(s) x")
+    fails_with(ch09.dropout_forward, in_place, "changed its input x")
 
 
 # ---------------------------------------------------------------- dropout_backward
@@ -248,7 +248,7 @@ def test_dropout_backward_in_place_fails():
         dy *= mask / keep_prob
         return dy
 
-    fails_with(ch09.dropout_backward, in_place, "changed the array(s) dy")
+    fails_with(ch09.dropout_backward, in_place, "changed its input dy")
 
 
 # ---------------------------------------------------------------- batchnorm_forward
@@ -292,7 +292,7 @@ def test_bn_forward_updating_in_place_fails():
         rv[...] = v
         return out, rm, rv
 
-    fails_with(ch09.batchnorm_forward, in_place, "changed the array(s) running_mean, running_var")
+    fails_with(ch09.batchnorm_forward, in_place, "changed its input running_mean, running_var")
 
 
 # ---------------------------------------------------------------- batchnorm_backward
@@ -327,7 +327,7 @@ def test_bn_backward_in_place_fails():
         x -= x.mean(axis=0)
         return result
 
-    fails_with(ch09.batchnorm_backward, in_place, "changed the array(s) x")
+    fails_with(ch09.batchnorm_backward, in_place, "changed its input x")
 
 
 # ---------------------------------------------------------------- regularized_step
@@ -364,7 +364,7 @@ def test_step_in_place_fails():
         W[...] = W_new
         return W, b_new, loss
 
-    fails_with(ch09.regularized_step, in_place, "changed the array(s) W")
+    fails_with(ch09.regularized_step, in_place, "changed its input W")
 
 
 def test_step_returning_two_things_fails():

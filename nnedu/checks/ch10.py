@@ -42,16 +42,16 @@ def _expect_unchanged(originals, passed):
     """Fail if the student's function changed any array it was given (in place)."""
     changed = [name for name, value in originals.items()
                if not np.array_equal(passed[name], value)]
-    expect_true(not changed, f"your function changed the array(s) {', '.join(changed)} that "
-                             "were passed in",
-                hint="build new arrays (np.zeros, np.pad, ...) instead of writing into the "
-                     "inputs (x[...] = ..., x += ...).")
+    expect_true(not changed, f"your function changed its input {', '.join(changed)} in place",
+                hint="build new arrays (np.zeros, np.pad) instead of writing into the inputs.")
 
 
 def _as_tuple(got, count, names):
+    """got as a tuple of ``count`` parts, or a failure naming what to return."""
     if not isinstance(got, (tuple, list)) or len(got) != count:
-        raise CheckFailed(f"expected a tuple ({', '.join(names)}), got {got!r:.80}. "
-                          f"Hint: end with `return {', '.join(names)}`.")
+        came = f"{len(got)} values" if isinstance(got, (tuple, list)) else type(got).__name__
+        raise CheckFailed(f"expected ({', '.join(names)}), got {came}. "
+                          f"Hint: return {', '.join(names)}.")
     return tuple(got)
 
 
@@ -73,18 +73,17 @@ def _shape_hint(got, want, default):
     """A hint about the output shape when the shapes differ, else ``default``."""
     shape = np.shape(got) if isinstance(got, np.ndarray) else None
     if shape is not None and shape != want.shape and len(shape) == 4:
-        return (f"the output should have shape (N, Ho, Wo, F) = {want.shape}, with Ho = "
-                "(H + 2*pad - kh) // stride + 1.")
+        return "(N, Ho, Wo, F) with Ho = (H + 2*pad - kh) // stride + 1."
     return default
 
 
 def _conv_cases():
     rng = np.random.default_rng(100)
-    yield ("one 2x2 image, one 2x2 kernel", np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1),
+    yield ("2x2 image", np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1),
            np.array([[1.0, 10.0], [100.0, 1000.0]]).reshape(2, 2, 1, 1), np.zeros(1), 1, 0)
-    yield ("4x4 image, 3x3 kernel, bias", rng.normal(size=(1, 4, 4, 1)),
+    yield ("4x4, bias", rng.normal(size=(1, 4, 4, 1)),
            rng.normal(size=(3, 3, 1, 1)), np.array([0.5]), 1, 0)
-    yield ("2 images, 3 channels, 2 filters, pad 1", rng.normal(size=(2, 5, 5, 3)),
+    yield ("3 channels, pad 1", rng.normal(size=(2, 5, 5, 3)),
            rng.normal(size=(3, 3, 3, 2)), rng.normal(size=2), 1, 1)
     yield ("stride 2, pad 1", rng.normal(size=(2, 7, 6, 2)), rng.normal(size=(3, 3, 2, 4)),
            rng.normal(size=4), 2, 1)
@@ -103,18 +102,14 @@ def output_size(student_output_size):
         got = call(student_output_size, n, f, p, s)
         inputs = {"n": n, "f": f, "p": p, "s": s}
         hint = diagnose(got, [
-            ((n + p - f) // s + 1 if p > 1 else None, ("the padding is added on BOTH sides: "
-                                                      "n + 2p.")),
-            (want - 1, "add 1: a window that fits exactly once gives (n - f) / s + 1 = 1"
-                       + (" (or, if you did: the padding goes on BOTH sides, n + 2p)."
-                          if p == 1 else ".")),
+            ((n + p - f) // s + 1 if p > 1 else None, "the padding is added on BOTH sides."),
+            (want - 1, "add 1" + (" (and pad BOTH sides: n + 2p)." if p == 1 else ".")),
             ((n + 2 * p - f) / s + 1 if (n + 2 * p - f) % s else None,
-             "round down: use integer division // (floor)."),
-            (-(-(n + 2 * p - f) // s) + 1, ("round DOWN (floor), not up: a window that does not "
-                                          "fit completely is not used.")),
+             "round down: integer division //."),
+            (-(-(n + 2 * p - f) // s) + 1, "round DOWN, not up: a window must fit completely."),
             ((n + 2 * p + f) // s + 1, "subtract the window size f: n + 2p - f."),
         ], "floor((n + 2p - f) / s) + 1.")
-        expect_equal(got, want, what="output_size(n, f, p, s)", inputs=inputs, hint=hint)
+        expect_equal(got, want, what="the size", inputs=inputs, hint=hint)
         expect_true(isinstance(got, (int, np.integer)),
                     f"output_size should return an int, got {type(got).__name__} {got!r}",
                     hint="use // (integer division), which gives an int.")
@@ -134,18 +129,15 @@ def conv_forward(student_conv):
         got = call(student_conv, passed["x"], passed["kernel"], passed["bias"], stride, pad)
         hint = diagnose(got, [
             (_conv(x, kernel[::-1, ::-1], bias, stride, pad),
-             ("you flipped the kernel (true convolution); CNN layers compute cross-correlation: "
-             "multiply the window by the kernel as it is.")),
+             "you flipped the kernel (true convolution); CNN layers compute cross-correlation."),
             (_conv(x, kernel, np.zeros_like(bias), stride, pad) if np.any(bias) else None,
              "add the bias of each filter: + bias[f]."),
             (_conv(x, kernel, bias, 1, pad) if stride > 1 else None,
-             "the window of output (i, j) starts at row i*stride and column j*stride."),
+             "window (i, j) starts at row i*stride, column j*stride."),
             (_conv(x, kernel, bias, stride, 0) if pad else None,
-             "pad x with `pad` zeros on each side first (np.pad on axes 1 and 2)."),
-        ], _shape_hint(got, want, "y[n, i, j, f] = sum(xp[n, i*s:i*s+kh, j*s:j*s+kw, :] * "
-                                  "kernel[:, :, :, f]) + bias[f]."))
-        expect_close(got, want, what="y", inputs={"case": name, "x shape": x.shape,
-                                                  "kernel shape": kernel.shape}, hint=hint)
+             "pad x with `pad` zeros on each side first (np.pad)."),
+        ], _shape_hint(got, want, "sum(window * kernel[:, :, :, f]) + bias[f]."))
+        expect_close(got, want, what="y", inputs={"case": name}, hint=hint)
         _expect_unchanged(given, passed)
 
 
@@ -157,10 +149,10 @@ def _pool_cases():
     rng = np.random.default_rng(101)
     x4 = np.array([[1.0, 3.0, 2.0, 0.0], [5.0, 4.0, 1.0, 1.0], [0.0, 2.0, 9.0, 6.0],
                    [1.0, 1.0, 7.0, 8.0]]).reshape(1, 4, 4, 1)
-    yield "one 4x4 image", x4, 2, 2
-    yield "2 images, 3 channels", rng.normal(size=(2, 6, 6, 3)), 2, 2
-    yield "odd size 5x7 (last row/column unused)", rng.normal(size=(1, 5, 7, 2)), 2, 2
-    yield "3x3 windows, stride 2 (overlapping)", rng.normal(size=(2, 7, 7, 2)), 3, 2
+    yield "4x4 image", x4, 2, 2
+    yield "3 channels", rng.normal(size=(2, 6, 6, 3)), 2, 2
+    yield "5x7 image", rng.normal(size=(1, 5, 7, 2)), 2, 2
+    yield "overlapping 3x3", rng.normal(size=(2, 7, 7, 2)), 3, 2
 
 
 def _maxpool(x, pool, stride):
@@ -182,10 +174,9 @@ def maxpool_forward(student_pool):
         hint = diagnose(got, [
             (avg, "take the MAXIMUM of each window, not the mean."),
             (x[:, :want.shape[1] * stride:stride, :want.shape[2] * stride:stride],
-             "take the maximum over the whole window, not its first (top-left) number."),
-        ], _shape_hint(got, want, "y[n, i, j, c] = max of x[n, i*s:i*s+pool, j*s:j*s+pool, c]."))
-        expect_close(got, want, what="y", inputs={"case": name, "pool": pool,
-                                                  "stride": stride}, hint=hint)
+             "take the maximum of the whole window, not its first number."),
+        ], "y[n, i, j, c] = max of x[n, i*s:i*s+pool, j*s:j*s+pool, c].")
+        expect_close(got, want, what="y", inputs={"case": name}, hint=hint)
         _expect_unchanged({"x": x}, {"x": x_in})
 
 
@@ -212,14 +203,11 @@ def maxpool_backward(student_backward):
                 part = overwritten[:, i * stride:i * stride + pool, j * stride:j * stride + pool]
                 part[hit] = np.broadcast_to(dy[:, i:i + 1, j:j + 1], hit.shape)[hit]
         hint = diagnose(got, [
-            (spread, ("that is the gradient of AVERAGE pooling; for max pooling the whole dy "
-                     "goes to the one position that held the maximum.")),
+            (spread, "that is AVERAGE pooling's gradient; max sends dy to the argmax only."),
             (overwritten if stride < pool else None,
-             ("windows overlap here: ADD (+=) the gradients of all windows that chose the same "
-             "pixel, do not overwrite them.")),
-        ], "dx is 0 everywhere except at each window's argmax, which gets that window's dy.")
-        expect_close(got, want, what="dx", inputs={"case": name, "pool": pool,
-                                                   "stride": stride}, hint=hint)
+             "windows overlap: ADD (+=) the gradients, do not overwrite."),
+        ], "dx is 0 except at each window's argmax, which gets its dy.")
+        expect_close(got, want, what="dx", inputs={"case": name}, hint=hint)
         _expect_unchanged(given, passed)
 
 
@@ -231,34 +219,32 @@ def maxpool_backward(student_backward):
 def im2col(student_im2col):
     """Check im2col(x, kh, kw, stride): rows in (n, i, j) order, columns in (a, b, c) order."""
     rng = np.random.default_rng(103)
-    cases = [("3x3 image, 2x2 windows", np.arange(1.0, 10.0).reshape(1, 3, 3, 1), 2, 2, 1),
-             ("2 images, 2 channels", rng.normal(size=(2, 4, 5, 2)), 3, 2, 1),
+    cases = [("3x3 image", np.arange(1.0, 10.0).reshape(1, 3, 3, 1), 2, 2, 1),
+             ("2 channels", rng.normal(size=(2, 4, 5, 2)), 3, 2, 1),
              ("stride 2", rng.normal(size=(2, 7, 7, 3)), 3, 3, 2)]
     for name, x, kh, kw, stride in cases:
-        want = conv_ops.im2col(x, kh, kw, stride)
-        x_in = x.copy()
-        got = call(student_im2col, x_in, kh, kw, stride)
         windows = conv_ops.window_view(x, kh, kw, stride)              # (N, Ho, Wo, kh, kw, C)
         n, out_h, out_w = windows.shape[:3]
+        want = windows.reshape(n * out_h * out_w, -1)
+        x_in = x.copy()
+        got = call(student_im2col, x_in, kh, kw, stride)
         hint = diagnose(got, [
-            (want.T, "one ROW per window (output position), shape (N*Ho*Wo, kh*kw*C)."),
+            (want.T, "one ROW per window: shape (N*Ho*Wo, kh*kw*C)."),
             (windows.transpose(0, 1, 2, 5, 3, 4).reshape(n * out_h * out_w, -1)
              if x.shape[3] > 1 else None,
-             ("order each row as (a, b, c), channels fastest, like kernel.reshape(-1, F): "
-             "x[n, i*s:i*s+kh, j*s:j*s+kw, :].ravel().")),
+             "order each row (a, b, c), channels fastest: window.ravel()."),
             (windows.transpose(0, 2, 1, 3, 4, 5).reshape(n * out_h * out_w, -1)
              if out_h > 1 else None,
-             "go through the output positions row by row: (n, i, j) with j fastest."),
+             "rows in (n, i, j) order, j fastest."),
         ], "row (n, i, j) is x[n, i*s:i*s+kh, j*s:j*s+kw, :].ravel().")
-        expect_close(got, want, what="cols", inputs={"case": name, "kh": kh, "kw": kw,
-                                                     "stride": stride}, hint=hint)
+        expect_close(got, want, what="cols", inputs={"case": name}, hint=hint)
         _expect_unchanged({"x": x}, {"x": x_in})
     x, kernel = rng.normal(size=(2, 6, 6, 3)), rng.normal(size=(3, 3, 3, 4))
     cols = np.asarray(call(student_im2col, x.copy(), 3, 3, 1), dtype=float)
     expect_true(cols.shape == (32, 27) and np.allclose(
         (cols @ kernel.reshape(-1, 4)).reshape(2, 4, 4, 4), _conv(x, kernel, np.zeros(4))),
         "cols @ kernel.reshape(-1, F) does not give the convolution",
-        hint="the columns must follow the order of kernel.reshape(-1, F): (a, b, c).")
+        hint="order the columns like kernel.reshape(-1, F): (a, b, c).")
 
 
 # ---------------------------------------------------------------------------
@@ -288,21 +274,19 @@ def conv_backward(student_backward):
         passed = {key: value.copy() for key, value in given.items()}
         got = _as_tuple(call(student_backward, passed["dy"], passed["x"], passed["kernel"],
                              stride, pad), 3, ("dx", "dkernel", "dbias"))
-        inputs = {"case": name, "x shape": x.shape, "kernel shape": kernel.shape}
+        inputs = {"case": name}
         hint = diagnose(got[2], [(dy.mean(axis=(0, 1, 2)), ("dbias is the SUM of dy over "
-                                                            "the batch and every position.")),
+                                                            "axes 0, 1, 2.")),
                                  (dy.sum(axis=(1, 2)), "sum over the batch too: axes 0, 1, 2.")],
                         "dbias[f] = dy[..., f].sum().")
         expect_close(got[2], want_db, what="dbias", inputs=inputs, hint=hint)
         hint = diagnose(got[1], [
-            (want_dk[::-1, ::-1], ("do not flip: dkernel[a, b, c, f] += dy[n, i, j, f] * "
-                                  "xp[n, i*s + a, j*s + b, c].")),
-        ], "dkernel[:, :, :, f] += dy[n, i, j, f] * window, over every (n, i, j); compare "
-           "with a numerical gradient.")
+            (want_dk[::-1, ::-1], "do not flip: dkernel[..., f] += dy[n, i, j, f] * window."),
+        ], "dkernel[..., f] += dy[n, i, j, f] * window, for every (n, i, j).")
         expect_close(got[1], want_dk, what="dkernel", inputs=inputs, hint=hint)
         hint = diagnose(got[0], [
             (_conv_grads(dy, x, kernel[::-1, ::-1], stride, pad)[0],
-             "do not flip the kernel: dxp[window] += dy[n, i, j, f] * kernel[:, :, :, f]."),
+             "do not flip the kernel: dxp[window] += g * kernel[..., f]."),
         ], _dx_hint(got[0], x))
         expect_close(got[0], want_dx, what="dx", inputs=inputs, hint=hint)
         _expect_unchanged(given, passed)
@@ -310,10 +294,8 @@ def conv_backward(student_backward):
 
 def _dx_hint(got, x):
     if isinstance(got, np.ndarray) and got.shape != x.shape:
-        return (f"dx must have x's shape {x.shape}: compute the gradient of the padded x, "
-                "then cut the padding off: dxp[:, pad:pad+H, pad:pad+W, :].")
-    return ("dxp[n, window] += dy[n, i, j, f] * kernel[:, :, :, f] over every (n, i, j, f); "
-            "ADD (+=), since windows overlap.")
+        return "cut the padding off: dx = dxp[:, pad:pad+H, pad:pad+W, :]."
+    return "dxp[n, window] += dy[n, i, j, f] * kernel[..., f] (+=: windows overlap)."
 
 
 # ---------------------------------------------------------------------------
@@ -346,11 +328,11 @@ def _count(layers, input_shape, dense_flat=False, conv_bias=True, same_shrinks=F
 
 
 COUNT_CASES = [
-    ("conv, conv, flatten, dense", [("conv", 2, 3, "same"), ("conv", 3, 3, "same"),
+    ("small model", [("conv", 2, 3, "same"), ("conv", 3, 3, "same"),
                                     ("flatten",), ("dense", 2)]),
-    ("valid convolutions", [("dense", 16), ("conv", 32, 3, "valid"), ("conv", 64, 5, "valid"),
+    ("valid model", [("dense", 16), ("conv", 32, 3, "valid"), ("conv", 64, 5, "valid"),
                             ("conv", 128, 7, "valid"), ("flatten",), ("dense", 2)]),
-    ("with pooling", [("dense", 16), ("conv", 32, 3, "same"), ("pool", 2),
+    ("pooled model", [("dense", 16), ("conv", 32, 3, "same"), ("pool", 2),
                       ("conv", 64, 5, "same"), ("flatten",), ("dense", 2)]),
 ]
 
@@ -365,17 +347,13 @@ def count_params(student_count):
         got_list = list(got) if isinstance(got, (list, tuple, np.ndarray)) else got
         hint = diagnose(got_list, [
             (_count(layers, (20, 20, 3), conv_bias=False),
-             "each filter has a bias too: kh * kw * C_in * F + F."),
+             "each filter has a bias: k*k*C*F + F."),
             (_count(layers, (20, 20, 3), dense_flat=True),
-             ("a Dense layer on an image acts on the LAST axis (the channels) of every pixel: "
-             "C * units + units, as in Keras; only after Flatten is that H * W * C.")),
+             "Dense acts on the LAST axis: C*units + units (H*W*C after Flatten)."),
             (_count(layers, (20, 20, 3), same_shrinks=True),
-             ("'same' padding keeps the height and width; only 'valid' shrinks them to "
-             "n - k + 1.")),
-            (sum(want), "return one count PER LAYER, a list such as [56, 57, 0, 2402]."),
-        ], "conv: k*k*C*F + F (then C = F, and 'valid' shrinks H and W by k - 1); pool: 0 "
-           "(H and W divided by the size); flatten: 0 (C = H*W*C); dense: C*units + units.")
-        expect_close(got_list, want, what="the counts",
-                     inputs={"case": name, "input_shape": (20, 20, 3)}, hint=hint)
-        expect_true(passed == layers, "your function changed the list of layers it was given",
-                    hint="read the layers; do not append to or edit the list.")
+             "'same' keeps H and W; only 'valid' shrinks them to n - k + 1."),
+            (sum(want), "return one count PER LAYER, e.g. [56, 57, 0, 2402]."),
+        ], "conv k*k*C*F + F; pool, flatten 0; dense C*units + units.")
+        expect_close(got_list, want, what="the counts", inputs={"case": name}, hint=hint)
+        expect_true(passed == layers, "your function changed the list of layers",
+                    hint="read the list; do not append to it or edit it.")
