@@ -24,7 +24,6 @@ import numpy as np
 
 from nnedu import conv as conv_ops
 from nnedu.checks._core import (
-    CheckFailed,
     call,
     diagnose,
     exercise,
@@ -50,8 +49,8 @@ def _as_tuple(got, count, names):
     """got as a tuple of ``count`` parts, or a failure naming what to return."""
     if not isinstance(got, (tuple, list)) or len(got) != count:
         came = f"{len(got)} values" if isinstance(got, (tuple, list)) else type(got).__name__
-        raise CheckFailed(f"expected ({', '.join(names)}), got {came}. "
-                          f"Hint: return {', '.join(names)}.")
+        expect_true(False, f"expected ({', '.join(names)}), got {came}",
+                    hint=f"return {', '.join(names)}.")
     return tuple(got)
 
 
