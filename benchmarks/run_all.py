@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/run_all.py [--threads T] [--repeat R]
 
 Runs bench_conv.py (convolution and pooling), bench_training.py (one epoch
-of the MLP and of the CNN) and bench_viz.py (the explorers' redraws), each
+of the MLP and of the CNN), bench_viz.py (the explorers' redraws) and
+bench_backends.py (the CNN epoch on each available array backend), each
 in its own process with ``--threads`` BLAS / PyTorch threads (1 by default;
 OPENBLAS_NUM_THREADS is set for each process before NumPy loads). Each
 prints its own table; every line with a "ratio R.RRx" (nnedu time / PyTorch
@@ -21,7 +22,7 @@ import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).parent
-BENCHMARKS = ["bench_conv.py", "bench_training.py", "bench_viz.py"]
+BENCHMARKS = ["bench_conv.py", "bench_training.py", "bench_viz.py", "bench_backends.py"]
 TARGETS = {"conv": 1.3, "maxpool": 1.0, "avgpool": 1.0, "MLP": 0.5, "CNN": 1.0}  # by first word
 RATIO = re.compile(r"^(?P<name>.+?)\s+nnedu\b.*\bratio\s+(?P<ratio>[0-9.]+)x")
 DTYPE = re.compile(r"\bfloat(32|64)\b")

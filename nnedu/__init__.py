@@ -20,6 +20,7 @@ Every module is small and meant to be read::
     nnedu.backend       the array module ``xp`` (NumPy, or CuPy on a GPU)
     nnedu.config        floatx: float64 (default) or float32
     nnedu.surfaces      loss surfaces for the optimizer pictures
+    nnedu.quadratic     gradient descent and momentum on a quadratic bowl, solved exactly
     nnedu.viz           plots and the widget explorers (imports matplotlib)
     nnedu.checks        the exercise checks
     nnedu.course        the `nnedu` command
@@ -37,6 +38,7 @@ _SUBMODULES = {
     "activations", "losses", "graph", "perceptron", "initializers", "layers", "conv",
     "optimizers", "regularizers", "models", "callbacks", "data", "gradcheck", "surfaces",
     "viz", "checks", "course", "backend", "config", "saving", "metrics", "schedules",
+    "quadratic",
 }
 
 # Names re-exported at the top level: name -> module that defines it.
@@ -50,7 +52,8 @@ _SHORTCUTS = {
 __all__ = [
     "Input", "Sequential", "activations", "backend", "callbacks", "checks", "config", "conv",
     "course", "data", "gradcheck", "graph", "initializers", "layers", "load_model", "losses",
-    "metrics", "models", "optimizers", "perceptron", "regularizers", "saving", "schedules",
+    "metrics", "models", "optimizers", "perceptron", "quadratic", "regularizers", "saving",
+    "schedules",
     "show_source", "surfaces", "viz",
 ]
 
