@@ -524,6 +524,16 @@ fig.suptitle("A test digit and its 16 feature maps after the first convolution a
 fig
 
 # %% [markdown]
+# The CNN explorer goes one step further: move the slider to run any test digit through
+# the trained network and see the first feature maps of every convolution and pooling
+# layer (the pooled maps are half the size of the ones before them) and the ten
+# predicted probabilities.
+
+# %%
+cnn_view = viz.cnn_explorer(trained, x_test, y_test, index=0)
+cnn_view
+
+# %% [markdown]
 # ### Where does it go wrong?
 #
 # The **confusion matrix** counts, for every true digit (row), how often each digit
