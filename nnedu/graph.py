@@ -38,6 +38,16 @@ class Value:
         self._op = _op
         self._backward = lambda: None  # an input has nothing to pass its gradient to
 
+    @property
+    def parents(self):
+        """The Values this one was computed from: a tuple, empty for an input (read only)."""
+        return self._prev
+
+    @property
+    def op(self):
+        """The operation that made this Value ('+', '*', 'tanh', ...), '' for an input."""
+        return self._op
+
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data}, grad={self.grad}{label})"
