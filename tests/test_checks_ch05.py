@@ -341,7 +341,7 @@ def test_neuron_with_dx_and_dw_swapped_fails():
 
 def test_neuron_changing_an_input_in_place_fails():
     def in_place(x, w, b):
-        o, dx, dw, db = neuron_right(x, w, b)
+        o, dx, _dw, db = neuron_right(x, w, b)
         x *= 1 - o ** 2
         return o, dx, x, db
 

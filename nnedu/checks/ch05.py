@@ -72,16 +72,16 @@ def binary_backward(student_binary_backward):
         given = _copies(a, b, dout)
         da, db = _pair(call(student_binary_backward, op, *given), "da, db")
         if op == "+":
-            mistakes = [((1.0, 1.0), "the pass-through rule still multiplies by dout: "
-                                     "da = db = 1 * dout, not 1."),
-                        ((a * dout, b * dout), "for a + b the local derivatives are 1: "
-                                               "da = db = dout.")]
+            mistakes = [((1.0, 1.0), ("the pass-through rule still multiplies by dout: "
+                                     "da = db = 1 * dout, not 1.")),
+                        ((a * dout, b * dout), ("for a + b the local derivatives are 1: "
+                                               "da = db = dout."))]
             hint = "d(a + b)/da = d(a + b)/db = 1, so da = db = dout."
         else:
-            mistakes = [((a * dout, b * dout), "the inputs swap: da = b * dout and "
-                                               "db = a * dout (d(a b)/da = b)."),
-                        ((b, a), "multiply by dout, the gradient arriving from above: "
-                                 "da = b * dout."),
+            mistakes = [((a * dout, b * dout), ("the inputs swap: da = b * dout and "
+                                               "db = a * dout (d(a b)/da = b).")),
+                        ((b, a), ("multiply by dout, the gradient arriving from above: "
+                                 "da = b * dout.")),
                         ((dout, dout), "that is the rule of +; for a * b the inputs swap.")]
             hint = "d(a b)/da = b and d(a b)/db = a, each times dout."
         inputs = {"op": op, "a": a, "b": b, "dout": dout}
@@ -122,8 +122,8 @@ def _unary_mistakes(op, x, dout, k):
         return [(np.exp(x), "multiply the local derivative e^x by dout."),
                 (x * dout, "d(e^x)/dx = e^x, the function itself.")]
     if op == "tanh":
-        return [((1 - x ** 2) * dout, "1 - tanh(x)^2, not 1 - x^2: square the OUTPUT "
-                                      "t = tanh(x)."),
+        return [((1 - x ** 2) * dout, ("1 - tanh(x)^2, not 1 - x^2: square the OUTPUT "
+                                      "t = tanh(x).")),
                 (1 - np.tanh(x) ** 2, "multiply the local derivative by dout."),
                 (np.tanh(x) * dout, "d(tanh x)/dx = 1 - tanh(x)^2.")]
     return [(x ** (k - 1) * dout, "bring the exponent down: d(x^k)/dx = k x^(k-1)."),
@@ -164,10 +164,10 @@ def fan_out_gradients(student_fan_out):
         F, dx, dy = got
         inputs = {"x": x, "y": y}
         expect_close(F, u * x, what="F", inputs=inputs, hint="F = (x + y) * x.")
-        hint = diagnose(dx, [(u, "x is used twice: add the path through u = x + y "
-                                 "(dF/du * du/dx = x * 1) to the direct one (u)."),
-                             (x, "x is used twice: add the direct path (dF/dx through "
-                                 "the product = u = x + y) to the path through u.")],
+        hint = diagnose(dx, [(u, ("x is used twice: add the path through u = x + y "
+                                 "(dF/du * du/dx = x * 1) to the direct one (u).")),
+                             (x, ("x is used twice: add the direct path (dF/dx through "
+                                 "the product = u = x + y) to the path through u."))],
                         "dF/dx = (x + y) + x: the gradients of both uses add up.")
         expect_close(dx, u + x, what="dF/dx", inputs=inputs, hint=hint)
         expect_close(dy, x * np.ones_like(y), what="dF/dy", inputs=inputs,
@@ -278,8 +278,8 @@ def finite_difference_gradient(student_gradient):
         want = _centred(f, x, h)
         hint = diagnose(got, [
             (2 * want, "divide by 2h: the two points x + h and x - h are 2h apart."),
-            (_forward(f, x, h), "use CENTRED differences (f(x + h) - f(x - h)) / 2h: the "
-                                "one-sided (f(x + h) - f(x)) / h is less accurate."),
+            (_forward(f, x, h), ("use CENTRED differences (f(x + h) - f(x - h)) / 2h: the "
+                                "one-sided (f(x + h) - f(x)) / h is less accurate.")),
         ], "entry i: (f(x + h e_i) - f(x - h e_i)) / (2 h), with e_i the i-th unit vector.")
         if not np.array_equal(given, x):
             raise CheckFailed(f"for f = {name} your function changed x in place (it was "
@@ -312,15 +312,15 @@ def neuron_gradients(student_neuron):
         got_o, dx, dw, db = got
         inputs = {"x": x, "w": w, "b": b}
         expect_close(got_o, o, what="o", inputs=inputs, hint="o = tanh(w . x + b).")
-        hint = diagnose(dw, [(x, "go through tanh first: do/dn = 1 - o^2, then "
-                                 "do/dw = (1 - o^2) * x."),
+        hint = diagnose(dw, [(x, ("go through tanh first: do/dn = 1 - o^2, then "
+                                 "do/dw = (1 - o^2) * x.")),
                              ((1 - n ** 2) * x, "1 - o^2 with o = tanh(n), not 1 - n^2."),
-                             (slope * w, "do/dw_i = do/dn * x_i: the inputs swap, as for "
-                                         "any product.")],
+                             (slope * w, ("do/dw_i = do/dn * x_i: the inputs swap, as for "
+                                         "any product."))],
                         "n = w . x + b, do/dn = 1 - o^2, do/dw = do/dn * x.")
         expect_close(dw, slope * x, what="do/dw", inputs=inputs, hint=hint)
-        hint = diagnose(dx, [(slope * x, "do/dx_i = do/dn * w_i: the WEIGHT, not the "
-                                         "input (the inputs of a product swap)."),
+        hint = diagnose(dx, [(slope * x, ("do/dx_i = do/dn * w_i: the WEIGHT, not the "
+                                         "input (the inputs of a product swap).")),
                              (w, "go through tanh first: do/dx = (1 - o^2) * w.")],
                         "do/dx = (1 - o^2) * w.")
         expect_close(dx, slope * w, what="do/dx", inputs=inputs, hint=hint)
