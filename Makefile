@@ -19,14 +19,16 @@ PYTEST_ARGS ?=
 WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py
 COMPAT := .venv-compat
 
-.PHONY: lab test test-fast test-compat test-oldest bench exercises sync lint chromium clean help
+.PHONY: lab test test-fast test-compat test-oldest test-colab bench lesson-times exercises sync lint chromium clean help
 
 help:
 	@echo "make lab          open the course in JupyterLab (installs into .venv first if needed)"
 	@echo "make test         run every test: library, notebooks, exercises, widgets, browser"
 	@echo "make test-compat  rerun the widget tests with ipywidgets 7.7.1 (Colab's version)"
 	@echo "make test-oldest  the tests on the oldest supported stack (Python 3.10, numpy 1.24, ...)"
+	@echo "make test-colab   lessons, solutions and widget tests on Colab's own versions (Python 3.13)"
 	@echo "make bench        speed figures against PyTorch and per explorer"
+	@echo "make lesson-times each lesson's run time against its 60 s budget"
 	@echo "make exercises    regenerate exercises/ from solutions/"
 	@echo "make sync         stamp badges and sync the notebooks with their .py twins"
 
@@ -89,9 +91,37 @@ test-oldest: $(OLDEST)/.installed
 	    -m "not browser" --ignore=tests/browser_fixture --deselect tests/test_make_lab.py \
 	    tests notebooks solutions $(PYTEST_ARGS)
 
+# Colab's own stack (tests/colab-stack.txt) on Python 3.13: every lesson and solution notebook
+# and the widget tests, so a Colab student never meets an error the suite did not.
+PYTHON_COLAB ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) \
+                  $(shell command -v python3.13 2>/dev/null))
+COLAB := .venv-colab
+# pyparsing < 3.3 as on Colab: matplotlib 3.10.0 predates 3.3's deprecation warnings.
+COLAB_TOOLS := nbval pytest pytest-xdist nbclient nbformat hypothesis tqdm 'pyparsing<3.3'
+
+$(COLAB)/.installed: tests/colab-stack.txt pyproject.toml
+	$(PYTHON_COLAB) -m venv $(COLAB)
+	$(COLAB)/bin/python -m pip install --quiet -r tests/colab-stack.txt $(COLAB_TOOLS)
+	$(COLAB)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+test-colab:
+	@if [ -z "$(PYTHON_COLAB)" ]; then \
+	    echo "test-colab: no python3.13 on this machine, so Colab's stack cannot be tested here; skipped"; \
+	else $(MAKE) --no-print-directory test-colab-run; fi
+
+test-colab-run: $(COLAB)/.installed
+	$(TEST_ENV) NNEDU_COLAB_STACK=$(CURDIR)/tests/colab-stack.txt NNEDU_EXPECT_IPYWIDGETS=7.7.1 \
+	    $(COLAB)/bin/python -m pytest -n auto --dist loadscope --nbval-lax -p no:cacheprovider \
+	    tests/test_colab_stack.py tests/test_widgets_version.py $(WIDGET_TESTS) notebooks solutions
+
 # --- the rest ---------------------------------------------------------------------------
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
+
+# Each lesson's run time, top to bottom in a fresh kernel (the budget is 60 s on 2 cores).
+lesson-times: $(VENV)/.installed-test
+	$(TEST_ENV) $(BIN)/python benchmarks/lesson_times.py
 
 exercises: $(VENV)/.installed-dev
 	$(BIN)/nnedu build
@@ -103,4 +133,4 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check nnedu tests benchmarks scripts
 
 clean:
-	rm -rf $(VENV) $(COMPAT) $(OLDEST) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(COMPAT) $(OLDEST) $(COLAB) .pytest_cache .hypothesis
