@@ -358,7 +358,9 @@ w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
 bias = Value(6.8813735870195432, label="b")
 x1w1, x2w2 = x1 * w1, x2 * w2
 x1w1.label, x2w2.label = "x1w1", "x2w2"
-n = x1w1 + x2w2 + bias
+products = x1w1 + x2w2
+products.label = "x1w1 + x2w2"
+n = products + bias
 n.label = "n"
 o = n.tanh()
 o.label = "o"
