@@ -354,12 +354,14 @@ assert report.ok and all(r.rel_error < 1e-9 for r in report.values())
 # - around $10^{-7}$ or below: the gradient is right (what is left is rounding and the
 #   $\varepsilon^2$ term);
 # - between $10^{-7}$ and $10^{-4}$: suspicious, fine only near a kink (ReLU at 0, max);
-# - $10^{-2}$ and above: a bug. A wrong term, a missing factor, a transpose.
+# - above $10^{-4}$, and certainly at $10^{-2}$ and above: a bug. A wrong term, a missing
+#   factor, a transpose.
 #
 # `nnedu.gradcheck` implements exactly this:
 
 # %%
 nnedu.show_source(rel_error)
+assert (GOOD, SUSPICIOUS) == (1e-7, 1e-4)   # nnedu's verdicts: "good", "suspicious", "wrong"
 
 # %% [markdown]
 # Now the real test: a two-layer MLP written out by hand, $X \to$ dense $(H)$ $\to$
@@ -508,6 +510,17 @@ viz.draw_decision_boundary(lambda p: predict(p)[:, 1] - predict(p)[:, 0], X_moon
 #
 # </details>
 #
+# (The cell below checks the shapes quoted in the second answer with a real `Dense`
+# layer.)
+
+# %%
+layer = Dense(128, input_shape=(784,))
+layer.forward(np.zeros((32, 784)), training=True)
+dX_big = layer.backward(np.ones((32, 128)))           # dY has the shape of Y
+assert layer.params["kernel"].shape == layer.grads["kernel"].shape == (784, 128)
+assert dX_big.shape == (32, 784)
+
+# %% [markdown]
 # ## Summary
 #
 # - Training repeats forward, loss, backward, update; backpropagation is the backward
