@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from vizhelpers import WARNINGS_AS_ERRORS, check_every_control
+from vizhelpers import WARNINGS_AS_ERRORS, check_every_control, check_fast_path_matches_full_draw
 
 from nnedu import viz
 from nnedu.viz.backprop import chain_step, sigmoid_chain
@@ -35,6 +35,14 @@ def test_backprop_explorer_controls_and_readout():
     ex.controls["layers"].value = 6
     assert "0.000977 (0.25^5 = 0.000977)" in ex.readout
     check_every_control("backprop", viz.backprop_explorer())
+
+
+def test_backprop_explorer_fast_redraw_matches_a_full_draw():
+    ex = viz.backprop_explorer()
+    ex.controls["weight"].value = 2.5      # the right panel's scale changes: a new background
+    check_fast_path_matches_full_draw(ex)
+    ex.controls["layers"].value = 1        # bars hidden
+    check_fast_path_matches_full_draw(ex)
 
 
 def test_draw_matmul_shapes_marks_the_product_that_fits():

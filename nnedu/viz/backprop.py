@@ -85,20 +85,21 @@ class BackpropExplorer(Explorer):
         self.ax_g.set_ylim(1e-9, 1.0)
         self.ax_g.set_xlim(0.4, MAX_LAYERS + 0.6)
         self.ax_g.set_xticks(layers_x)
-        self.ax_g.legend(loc="upper left", fontsize=style.TICK_SIZE)  # the bars near the input are low
+        legend = self.ax_g.legend(loc="upper left", fontsize=style.TICK_SIZE)  # bars there are low
         style.apply(self.ax_g, title="Gradient of each layer's weight",
                     xlabel="layer l (1 = nearest the input)", ylabel="|dL/dW_l| (log scale)")
         self.change_bars = self.ax_l.bar([0, 1], [0.0, 0.0],
                                          color=[style.GREEN, style.VERMILLION])
         self.change_text = [self.ax_l.text(k, 0, "", ha="center", fontsize=style.TEXT_SIZE)
                             for k in (0, 1)]
-        self.ax_l.axhline(0, color=style.GREY, lw=0.8)
+        zero = self.ax_l.axhline(0, color=style.GREY, lw=0.8)
         self.ax_l.set_xticks([0, 1])
         self.ax_l.set_xticklabels(["w - lr·dL/dw\n(right)", "w + lr·dL/dw\n(sign flipped)"])
         style.apply(self.ax_l, title="Loss change after one step",
                     ylabel="loss after − loss before")
         self.ylim = (-1.0, 1.0)
-        self.animate(*self.bars, self.quarter, *self.change_bars, *self.change_text)
+        # in the order of a full draw (bars, lines, texts, legend), so both look the same
+        self.animate(*self.bars, *self.change_bars, self.quarter, zero, *self.change_text, legend)
         super().__init__(controls, fig, rows=[["layers", "weight", "bias"],
                                               ["x", "y", "learning_rate"]])
 
