@@ -57,7 +57,7 @@ import nnedu
 from nnedu import viz
 from nnedu.data import make_moons
 from nnedu.graph import Value, topological_order
-from nnedu.graph_nn import MLP
+from nnedu.graph_nn import MLP, Module, Neuron
 from nnedu.layers import Dense
 from nnedu.models import Sequential
 from nnedu.optimizers import SGD
@@ -231,7 +231,9 @@ assert a.grad == 2 * 3.0 + 3 == 9.0
 #    to the inputs.
 #
 # `nnedu.graph.Value` is such an engine for scalars. Here is multiplication, the
-# swapper: it makes the output Value and attaches its `_backward` rule.
+# swapper: it makes the output Value, remembering its two inputs, and attaches its
+# `_backward` rule, a small function that is handed the output `out` and adds
+# `other.data * out.grad` into `self.grad` and `self.data * out.grad` into `other.grad`.
 
 # %%
 nnedu.show_source(Value.__mul__)
@@ -411,10 +413,10 @@ neuron_explorer
 # gradient descent, $p \leftarrow p - \eta\, \partial L/\partial p$:
 
 # %%
-nnedu.show_source(nnedu.graph_nn.Neuron)
+nnedu.show_source(Neuron)
 
 # %%
-nnedu.show_source(nnedu.graph_nn.Module.step)
+nnedu.show_source(Module.step)
 
 # %% [markdown]
 # Let us train one on the "two moons", two interleaving half circles that no straight
