@@ -17,6 +17,9 @@ import numbers
 
 import numpy as np
 
+from nnedu.backend import xp
+from nnedu.config import floatx
+
 
 def as_float_array(x, name, ndim=None):
     """Convert ``x`` to a float64 ndarray, or explain why it cannot be.
@@ -37,13 +40,13 @@ def as_float_array(x, name, ndim=None):
         raise TypeError(f"{name} must be a number or an array of numbers, "
                         f"but got {type(x).__name__}: {x!r}")
     try:
-        arr = np.asarray(x)
+        arr = xp.asarray(x)
     except ValueError as err:  # ragged nested lists
         raise ValueError(f"{name} could not be turned into an array: {err}") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must contain numbers, but got an array of dtype "
                         f"{arr.dtype} (from {type(x).__name__})")
-    arr = arr.astype(np.float64, copy=False)
+    arr = arr.astype(xp.float64, copy=False)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-dimensional array, "
                          f"but got an array of shape {arr.shape} ({arr.ndim} dimensions)")
@@ -53,15 +56,24 @@ def as_float_array(x, name, ndim=None):
 def check_finite(x, name):
     """Raise ValueError if the array ``x`` holds nan or inf, saying where.
 
+    Cheap when all is well: one sum over x (nan or inf make it non-finite);
+    only then the full elementwise scan, to say where.
+
     >>> check_finite(np.array([1.0, np.nan]), "y_pred")
     Traceback (most recent call last):
     ...
     ValueError: y_pred contains nan at index (1,) (1 non-finite value(s) in total)
     """
-    x = np.asarray(x)
-    bad = ~np.isfinite(x)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
+    x = xp.asarray(x)
+    if x.dtype.kind != "f":
+        return  # integers and booleans are always finite
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = xp.sum(x)  # one pass, no temporary array: finite when every value is
+    if bool(xp.isfinite(total)):
+        return
+    bad = ~xp.isfinite(x)  # the sum may also overflow on huge finite values: look closely
+    if bool(bad.any()):
+        where = tuple(int(i) for i in xp.argwhere(bad)[0])
         raise ValueError(f"{name} contains {x[where]} at index {where} "
                          f"({int(bad.sum())} non-finite value(s) in total)")
 
@@ -73,9 +85,6 @@ def as_numbers(x, name):
     no copy for a float array, a clear message for strings, None, objects and
     ragged lists.
     """
-    from nnedu.backend import xp
-    from nnedu.config import floatx
-
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be an array of numbers, but got {type(x).__name__}: "
                         f"{x!r}")

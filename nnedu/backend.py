@@ -63,7 +63,7 @@ def use(backend="auto"):
     if backend == "numpy":
         _active = numpy
         return name()
-    cupy, why_not = _cupy_with_a_device()
+    cupy, why_not = probe_cupy()
     if backend == "cupy" and cupy is None:
         raise RuntimeError(f"the CuPy backend is not available here: {why_not}")
     _active = numpy if cupy is None else cupy
@@ -73,7 +73,7 @@ def use(backend="auto"):
     return name()
 
 
-def _cupy_with_a_device():
+def probe_cupy():
     """(the cupy module, None) when CuPy imports and sees a GPU, else (None, the reason)."""
     try:
         import cupy
@@ -93,11 +93,16 @@ def describe(why_not_gpu=None):
     if name() != "cupy":
         reason = f" ({why_not_gpu})" if why_not_gpu else ""
         return f"NumPy on the CPU{reason}"
-    device = _active.cuda.Device()
+    return f"CuPy on {describe_gpu(_active)}"
+
+
+def describe_gpu(cupy):
+    """'GPU 0 (NVIDIA T4, 14.6 of 15.0 GiB free)': the current CuPy device and its memory."""
+    device = cupy.cuda.Device()
     free, total = device.mem_info
-    props = _active.cuda.runtime.getDeviceProperties(device.id)
+    props = cupy.cuda.runtime.getDeviceProperties(device.id)
     label = props["name"].decode() if isinstance(props["name"], bytes) else props["name"]
-    return f"CuPy on GPU {device.id} ({label}, {free / 2**30:.1f} of {total / 2**30:.1f} GiB free)"
+    return f"GPU {device.id} ({label}, {free / 2**30:.1f} of {total / 2**30:.1f} GiB free)"
 
 
 def to_numpy(a):

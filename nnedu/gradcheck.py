@@ -24,6 +24,8 @@ Typical use::
 
 import numpy as np
 
+from nnedu.backend import to_numpy, xp
+
 GOOD = 1e-7        # below this relative error the gradient is "good"
 SUSPICIOUS = 1e-4  # below this it is "suspicious", above it "wrong"
 TINY = 1e-12       # floor of rel_error's denominator, so that 0 vs 0 is no error
@@ -41,11 +43,12 @@ def numerical_gradient(f, x, eps=1e-5):
     >>> numerical_gradient(lambda x: np.sum(x ** 2), np.array([1.0, -3.0])).round(6)
     array([ 2., -6.])
     """
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+    dtype = getattr(x, "dtype", None)
+    if dtype != np.float64 or not hasattr(x, "shape"):
         raise TypeError("numerical_gradient nudges x in place, so x must be a float64 NumPy "
                         f"array, but got {type(x).__name__}"
-                        + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
-    grad = np.zeros_like(x)
+                        + (f" of dtype {dtype}" if dtype is not None else ""))
+    grad = xp.zeros_like(x)
     for i in np.ndindex(x.shape):
         saved = x[i]
         x[i] = saved + eps
@@ -78,7 +81,7 @@ def rel_error(a, b):
     >>> round(rel_error([1.0, 2.0], [1.0, 2.2]), 4)    # 0.2 / 2.2
     0.0909
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a, b = to_numpy(a).astype(np.float64), to_numpy(b).astype(np.float64)  # on the host
     if a.shape != b.shape:
         raise ValueError(f"cannot compare gradients of shapes {a.shape} and {b.shape}")
     if a.size == 0:
@@ -103,7 +106,8 @@ class GradCheckResult:
 
     def __init__(self, name, numeric, analytic):
         self.name = name
-        self.shape = np.shape(numeric)
+        numeric, analytic = to_numpy(numeric), to_numpy(analytic)
+        self.shape = numeric.shape
         self.rel_error = rel_error(numeric, analytic)
         self.max_abs_error = float(np.max(np.abs(numeric - analytic), initial=0.0))
         self.verdict = verdict(self.rel_error)
@@ -148,7 +152,7 @@ def check_gradients(f, params, analytic, eps=1e-5):
                              f"{np.shape(value)}, but has shape {np.shape(analytic[name])}")
     for name, value in params.items():
         numeric = numerical_gradient(lambda _: f(), value, eps)
-        report[name] = GradCheckResult(name, numeric, np.asarray(analytic[name]))
+        report[name] = GradCheckResult(name, numeric, analytic[name])
     return report
 
 
@@ -170,18 +174,18 @@ def check_layer(layer, x, training=True, eps=1e-5, seed=0):
     x: the input batch, e.g. (N, D) or (N, H, W, C).
     Returns a GradCheckReport with an entry "x" and one per parameter.
     """
-    x = np.array(x, dtype=np.float64)  # our own copy, nudged in place
+    x = xp.array(x, dtype=np.float64)  # our own copy, nudged in place
     y = layer.forward(x, training=training)
-    upstream = np.random.default_rng(seed).standard_normal(np.shape(y))
+    upstream = xp.asarray(np.random.default_rng(seed).standard_normal(np.shape(y)))
     dx = layer.backward(upstream)
     params = dict(getattr(layer, "params", {}))
-    analytic = {name: np.array(g, dtype=np.float64)
+    analytic = {name: xp.array(g, dtype=np.float64)
                 for name, g in getattr(layer, "grads", {}).items()}
 
     def loss(x_in):
-        return np.sum(layer.forward(x_in, training=training) * upstream)
+        return xp.sum(layer.forward(x_in, training=training) * upstream)
 
     report = GradCheckReport()
-    report["x"] = GradCheckResult("x", numerical_gradient(loss, x, eps), np.asarray(dx))
+    report["x"] = GradCheckResult("x", numerical_gradient(loss, x, eps), dx)
     report.update(check_gradients(lambda: loss(x), params, analytic, eps))
     return report

@@ -2,11 +2,13 @@
 
 Every initializer is a plain function with the same signature::
 
-    glorot_uniform(shape, seed=None, dtype=np.float64) -> array of that shape
+    glorot_uniform(shape, seed=None, dtype=None) -> array of that shape
 
 and the Keras name of each one selects it: ``get("glorot_uniform")``.
-Random ones draw from ``np.random.default_rng(seed)``, so the same seed gives
-the same array.
+``dtype=None`` means ``nnedu.config.floatx()`` (float64 unless changed).
+Random ones draw from NumPy's ``np.random.default_rng(seed)`` on the host, so
+the same seed gives the same array on every backend; the result is then an
+array of the active array module (``nnedu.backend.xp``).
 
 The scaled initializers (Glorot, He, LeCun) pick the spread of the weights
 from the number of inputs (fan_in) and outputs (fan_out) of a unit, so that
@@ -33,6 +35,10 @@ weights then have exactly the variance in the table.
 """
 
 import numpy as np
+
+from nnedu._validate import check_choice
+from nnedu.backend import xp
+from nnedu.config import floatx
 
 # Standard deviation of a standard normal distribution truncated to [-2, 2].
 TRUNCATED_STDDEV_FACTOR = 0.87962566103423978
@@ -66,20 +72,20 @@ def compute_fans(shape):
 # ---------------------------------------------------------------- constants
 
 
-def zeros(shape, seed=None, dtype=np.float64):
+def zeros(shape, seed=None, dtype=None):
     """All zeros (Keras' default for biases). ``seed`` is accepted and ignored."""
-    return np.zeros(_check_shape(shape), dtype=dtype)
+    return xp.zeros(_check_shape(shape), dtype=floatx() if dtype is None else dtype)
 
 
-def ones(shape, seed=None, dtype=np.float64):
+def ones(shape, seed=None, dtype=None):
     """All ones (Keras' default for BatchNormalization's gamma). ``seed`` is ignored."""
-    return np.ones(_check_shape(shape), dtype=dtype)
+    return xp.ones(_check_shape(shape), dtype=floatx() if dtype is None else dtype)
 
 
 # ---------------------------------------------------------------- plain random
 
 
-def random_normal(shape, seed=None, dtype=np.float64, mean=0.0, stddev=0.05):
+def random_normal(shape, seed=None, dtype=None, mean=0.0, stddev=0.05):
     """Independent draws from the normal distribution N(mean, stddev**2).
 
     Keras' defaults: mean 0, stddev 0.05. shape: a tuple -> an array of that shape.
@@ -88,19 +94,19 @@ def random_normal(shape, seed=None, dtype=np.float64, mean=0.0, stddev=0.05):
     (2, 3)
     """
     rng = np.random.default_rng(seed)
-    return rng.normal(mean, stddev, size=_check_shape(shape)).astype(dtype)
+    return _to_array(rng.normal(mean, stddev, size=_check_shape(shape)), dtype)
 
 
-def random_uniform(shape, seed=None, dtype=np.float64, minval=-0.05, maxval=0.05):
+def random_uniform(shape, seed=None, dtype=None, minval=-0.05, maxval=0.05):
     """Independent draws from the uniform distribution on [minval, maxval).
 
     Keras' defaults: minval -0.05, maxval 0.05. shape: a tuple -> an array of that shape.
     """
     rng = np.random.default_rng(seed)
-    return rng.uniform(minval, maxval, size=_check_shape(shape)).astype(dtype)
+    return _to_array(rng.uniform(minval, maxval, size=_check_shape(shape)), dtype)
 
 
-def truncated_normal(shape, seed=None, dtype=np.float64, mean=0.0, stddev=0.05):
+def truncated_normal(shape, seed=None, dtype=None, mean=0.0, stddev=0.05):
     """Normal draws, where any value more than 2 stddev from the mean is drawn again.
 
     The result lies in [mean - 2 stddev, mean + 2 stddev]; its standard deviation is
@@ -112,13 +118,13 @@ def truncated_normal(shape, seed=None, dtype=np.float64, mean=0.0, stddev=0.05):
     while outside.any():  # redraw only the values outside [-2, 2]
         values[outside] = rng.normal(0.0, 1.0, size=int(outside.sum()))
         outside = np.abs(values) > 2.0
-    return (mean + stddev * values).astype(dtype)
+    return _to_array(mean + stddev * values, dtype)
 
 
 # ---------------------------------------------------------------- scaled (variance scaling)
 
 
-def glorot_uniform(shape, seed=None, dtype=np.float64):
+def glorot_uniform(shape, seed=None, dtype=None):
     """Glorot/Xavier uniform (the Keras default for kernels).
 
     W ~ Uniform(-limit, limit) with limit = sqrt(6 / (fan_in + fan_out)),
@@ -134,7 +140,7 @@ def glorot_uniform(shape, seed=None, dtype=np.float64):
     return random_uniform(shape, seed, dtype, minval=-limit, maxval=limit)
 
 
-def glorot_normal(shape, seed=None, dtype=np.float64):
+def glorot_normal(shape, seed=None, dtype=None):
     """Glorot/Xavier normal: truncated normal with Var(W) = 2 / (fan_in + fan_out).
 
     stddev = sqrt(2 / (fan_in + fan_out)) / 0.87962566103423978 before truncation at 2 stddev
@@ -144,14 +150,14 @@ def glorot_normal(shape, seed=None, dtype=np.float64):
     return _scaled_truncated_normal(shape, seed, dtype, variance=2.0 / max(1, fan_in + fan_out))
 
 
-def he_uniform(shape, seed=None, dtype=np.float64):
+def he_uniform(shape, seed=None, dtype=None):
     """He uniform, for ReLU layers: limit = sqrt(6 / fan_in), so Var(W) = 2 / fan_in."""
     fan_in, _ = compute_fans(shape)
     limit = np.sqrt(6.0 / max(1, fan_in))
     return random_uniform(shape, seed, dtype, minval=-limit, maxval=limit)
 
 
-def he_normal(shape, seed=None, dtype=np.float64):
+def he_normal(shape, seed=None, dtype=None):
     """He normal, for ReLU layers: truncated normal with Var(W) = 2 / fan_in.
 
     stddev = sqrt(2 / fan_in) / 0.87962566103423978 before truncation at 2 stddev.
@@ -160,14 +166,14 @@ def he_normal(shape, seed=None, dtype=np.float64):
     return _scaled_truncated_normal(shape, seed, dtype, variance=2.0 / max(1, fan_in))
 
 
-def lecun_uniform(shape, seed=None, dtype=np.float64):
+def lecun_uniform(shape, seed=None, dtype=None):
     """LeCun uniform (used with SELU): limit = sqrt(3 / fan_in), so Var(W) = 1 / fan_in."""
     fan_in, _ = compute_fans(shape)
     limit = np.sqrt(3.0 / max(1, fan_in))
     return random_uniform(shape, seed, dtype, minval=-limit, maxval=limit)
 
 
-def lecun_normal(shape, seed=None, dtype=np.float64):
+def lecun_normal(shape, seed=None, dtype=None):
     """LeCun normal (used with SELU): truncated normal with Var(W) = 1 / fan_in.
 
     stddev = sqrt(1 / fan_in) / 0.87962566103423978 before truncation at 2 stddev.
@@ -204,15 +210,10 @@ def get(name):
     if callable(name):
         return name
     if not isinstance(name, str):
-        raise TypeError(
-            f"An initializer is given by its name (a string) or as a function, "
-            f"but got {type(name).__name__}: {name!r}."
-        )
+        raise TypeError(f"an initializer is given by its name (a string) or as a function, "
+                        f"but got {type(name).__name__}: {name!r}")
     key = name.lower()
-    if key not in _INITIALIZERS:
-        raise ValueError(
-            f"Unknown initializer {name!r}. Known initializers: {', '.join(_INITIALIZERS)}."
-        )
+    check_choice(key, list(_INITIALIZERS), "initializer")
     return _INITIALIZERS[key]
 
 
@@ -225,6 +226,11 @@ def _scaled_truncated_normal(shape, seed, dtype, variance):
     return truncated_normal(shape, seed, dtype, mean=0.0, stddev=stddev)
 
 
+def _to_array(values, dtype):
+    """NumPy ``values`` drawn on the host as an array of ``xp`` of ``dtype`` (None: floatx)."""
+    return xp.asarray(values.astype(floatx() if dtype is None else dtype, copy=False))
+
+
 def _check_shape(shape):
     """Turn an int or a sequence of ints into a tuple of non-negative ints, or raise."""
     if isinstance(shape, (int, np.integer)):
@@ -232,12 +238,10 @@ def _check_shape(shape):
     try:
         dims = tuple(shape)
     except TypeError:
-        raise TypeError(
-            f"A shape is a tuple of ints such as (3, 4), but got {type(shape).__name__}: "
-            f"{shape!r}."
-        ) from None
+        raise TypeError(f"a shape is a tuple of ints such as (3, 4), but got "
+                        f"{type(shape).__name__}: {shape!r}") from None
     if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims):
-        raise TypeError(f"A shape is a tuple of ints such as (3, 4), but got {shape!r}.")
+        raise TypeError(f"a shape is a tuple of ints such as (3, 4), but got {shape!r}")
     if any(d < 0 for d in dims):
-        raise ValueError(f"A shape cannot have negative sizes, but got {dims}.")
+        raise ValueError(f"a shape cannot have negative sizes, but got {dims}")
     return tuple(int(d) for d in dims)

@@ -23,9 +23,8 @@ back into an allowed set: ``MaxNorm(2)`` rescales every unit's incoming
 weight vector whose length is above 2 down to length 2.
 """
 
-import numpy as np
-
 from nnedu._validate import check_positive
+from nnedu.backend import xp
 
 
 class Regularizer:
@@ -49,7 +48,7 @@ class Regularizer:
 class L1(Regularizer):
     """L1 penalty: l1 * sum |W|. Gradient: l1 * sign(W). Drives weights to exactly 0.
 
-    >>> L1(0.5)(np.array([1.0, -2.0]))
+    >>> L1(0.5)([1.0, -2.0])
     1.5
     """
 
@@ -58,11 +57,11 @@ class L1(Regularizer):
         self.l1 = float(l1)
 
     def __call__(self, weights):
-        return self.l1 * float(np.sum(np.abs(weights)))
+        return self.l1 * float(xp.sum(xp.abs(weights)))
 
     def gradient(self, weights):
         """d/dW of l1 * sum |W| = l1 * sign(W) (0 at W = 0, the subgradient we pick)."""
-        return self.l1 * np.sign(weights)
+        return self.l1 * xp.sign(weights)
 
 
 class L2(Regularizer):
@@ -70,7 +69,7 @@ class L2(Regularizer):
 
     No 1/2 and no 1/m (Keras' definition); lambda/(2m) sum W^2 is L2(lambda / (2m)).
 
-    >>> L2(0.5)(np.array([1.0, -2.0]))
+    >>> L2(0.5)([1.0, -2.0])
     2.5
     """
 
@@ -79,11 +78,11 @@ class L2(Regularizer):
         self.l2 = float(l2)
 
     def __call__(self, weights):
-        return self.l2 * float(np.sum(np.square(weights)))
+        return self.l2 * float(xp.sum(xp.square(weights)))
 
     def gradient(self, weights):
         """d/dW of l2 * sum W^2 = 2 * l2 * W."""
-        return 2.0 * self.l2 * np.asarray(weights)
+        return 2.0 * self.l2 * xp.asarray(weights)
 
 
 class L1L2(Regularizer):
@@ -114,7 +113,7 @@ class MaxNorm:
     incoming weights; for a Conv2D kernel (kh, kw, cin, filters) use
     ``axis=[0, 1, 2]`` for one norm per filter. Applied after each optimizer step.
 
-    >>> MaxNorm(1.0)(np.array([[3.0], [4.0]])).ravel()
+    >>> MaxNorm(1.0)([[3.0], [4.0]]).ravel()
     array([0.6, 0.8])
     """
 
@@ -126,8 +125,9 @@ class MaxNorm:
     def __call__(self, weights):
         """The weights with every too-long unit vector scaled back to length ``max_value``."""
         axis = self.axis if isinstance(self.axis, int) else tuple(self.axis)
-        norms = np.sqrt(np.sum(np.square(weights), axis=axis, keepdims=True))
-        scale = np.minimum(1.0, self.max_value / np.maximum(norms, 1e-12))
+        weights = xp.asarray(weights)
+        norms = xp.sqrt(xp.sum(xp.square(weights), axis=axis, keepdims=True))
+        scale = xp.minimum(1.0, self.max_value / xp.maximum(norms, 1e-12))
         return weights * scale
 
     def get_config(self):

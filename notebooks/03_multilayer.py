@@ -117,13 +117,14 @@ assert H.shape == (4, 3) and np.allclose(H, H_loops)
 # %% [markdown]
 # The two agree, and the matrix form is both shorter and much faster (NumPy runs the
 # loops in compiled code). Here is the library's dense layer doing the same
-# computation: `z = x @ kernel`, then the bias is added (`z += bias`, broadcast over the
-# rows), then the activation gives `y = f(z)`. (The `astype` only makes the weights the
-# same float type as the input; the last line keeps x, z and y for the backward pass of
-# chapter 06. Before `_forward` runs, the layer's `forward` checks the input's shape.)
+# computation: `z = x @ self.kernel + self.bias` (the bias broadcast over the rows;
+# a layer made with `use_bias=False` computes only `x @ self.kernel`), then the
+# activation gives `y = f(z)`. (The first line checks that the input has the shape the
+# layer was built for; `self._cache` keeps x, z and y for the backward pass of
+# chapter 06.)
 
 # %%
-nnedu.show_source(Dense._forward)
+nnedu.show_source(Dense.forward)
 
 # %% [markdown]
 # We can give a `Dense` layer our own weights with `set_weights([kernel, bias])` (the

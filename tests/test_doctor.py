@@ -78,6 +78,6 @@ def test_report_has_one_ok_or_warn_line_per_item(local, monkeypatch, capsys):
     monkeypatch.setattr(doctor, "_gpu_item", lambda where: doctor.Item("OK", "gpu", "GPU: test"))
     assert main(["doctor"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 8
+    assert len(lines) == 9  # Python, 4 packages, platform, GPU, backend, widgets
     assert all(line[:5] in ("OK   ", "WARN ") for line in lines)
     assert "OK   running locally" in lines and "OK   GPU: test" in lines

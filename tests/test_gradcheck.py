@@ -150,3 +150,27 @@ def test_numerical_gradient_of_a_non_smooth_function_is_flagged_suspicious_or_wr
     numeric = numerical_gradient(lambda x: np.sum(np.abs(x)), x)
     assert numeric[0] == pytest.approx(0.1)  # (1e-6 + 1e-5 - (1e-5 - 1e-6)) / 2e-5
     assert verdict(rel_error(numeric, np.sign(x))) == "wrong"
+
+
+class _DeviceLikeArray:
+    """A float64 array that is not a NumPy ndarray (as a CuPy array is not)."""
+
+    def __init__(self, values):
+        self._values = np.array(values, dtype=np.float64)
+        self.dtype, self.shape = self._values.dtype, self._values.shape
+
+    def __getitem__(self, index):
+        return self._values[index]
+
+    def __setitem__(self, index, value):
+        self._values[index] = value
+
+    def __array__(self, dtype=None, copy=None):
+        return self._values if dtype is None else self._values.astype(dtype)
+
+
+def test_numerical_gradient_takes_float_arrays_that_are_not_ndarrays():
+    x = _DeviceLikeArray([1.0, -2.0, 0.5])
+    grad = numerical_gradient(lambda v: float(np.sum(np.asarray(v) ** 3)), x)
+    np.testing.assert_allclose(grad, 3 * np.array([1.0, -2.0, 0.5]) ** 2, rtol=1e-8)
+    np.testing.assert_array_equal(np.asarray(x), [1.0, -2.0, 0.5])      # restored

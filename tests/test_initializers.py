@@ -142,7 +142,7 @@ def test_get_returns_functions_and_passes_callables_through():
 
 
 def test_get_unknown_name_lists_the_known_ones():
-    with pytest.raises(ValueError, match=r"Unknown initializer 'xavier'.*glorot_uniform"):
+    with pytest.raises(ValueError, match=r"unknown initializer 'xavier'; valid names: .*'glorot_uniform'"):
         get("xavier")
     with pytest.raises(TypeError, match="by its name"):
         get(3)
@@ -155,3 +155,15 @@ def test_bad_shapes_are_refused():
         glorot_uniform((2, -1))
     with pytest.raises(TypeError, match="tuple of ints"):
         compute_fans(None)
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_the_default_dtype_is_floatx(name):
+    from nnedu import config
+
+    config.set_floatx("float32")
+    try:
+        assert get(name)((3, 2), seed=1).dtype == np.float32
+    finally:
+        config.set_floatx("float64")
+    assert get(name)((3, 2), seed=1).dtype == np.float64

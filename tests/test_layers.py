@@ -1,10 +1,12 @@
 """Tests for nnedu.layers: gradients, shapes, parameter counts, modes, weights and errors."""
 
+import ast
 
 import numpy as np
 import pytest
 
-from nnedu import layers
+from nnedu import activations, layers
+from nnedu import conv as conv_ops
 from nnedu.gradcheck import check_layer, numerical_gradient, rel_error
 from nnedu.layers import (
     Activation,
@@ -14,6 +16,8 @@ from nnedu.layers import (
     Dense,
     Dropout,
     Flatten,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
     Input,
     MaxPooling2D,
     layer_from_config,
@@ -59,9 +63,9 @@ def test_activation_layer_gradients(name):
 
 
 def test_softmax_backward_is_the_jacobian_vector_product():
-    p = layers.activations.softmax(normal(3, 4))
+    p = activations.softmax(normal(3, 4))
     dy = normal(3, 4, seed=1)
-    jacobians = layers.activations.softmax_grad(np.log(p))   # (3, 4, 4)
+    jacobians = activations.softmax_grad(np.log(p))   # (3, 4, 4)
     expected = np.einsum("ni,nij->nj", dy, jacobians)
     np.testing.assert_allclose(layers.softmax_backward(dy, p), expected, atol=1e-14)
 
@@ -185,7 +189,7 @@ def test_conv2d_kernel_layout_and_forward_shape():
 def test_conv2d_forward_is_the_conv_module():
     layer = Conv2D(2, 3, padding="same", activation="relu", input_shape=(5, 5, 1), seed=0)
     x = normal(2, 5, 5, 1)
-    expected = np.maximum(layers.conv_ops.conv2d_naive(x, layer.params["kernel"],
+    expected = np.maximum(conv_ops.conv2d_naive(x, layer.params["kernel"],
                                                        layer.params["bias"], 1, "same"), 0)
     np.testing.assert_allclose(layer.forward(x), expected, atol=1e-12)
 
@@ -320,6 +324,9 @@ def _example_layers():
         (BatchNormalization(momentum=0.9, input_shape=(3,)), (5, 3)),
         (Activation("softmax", input_shape=(4,)), (2, 4)),
         (Input(shape=(4,)), (2, 4)),
+        (GlobalAveragePooling2D(input_shape=(3, 4, 2)), (2, 3, 4, 2)),
+        (GlobalMaxPooling2D(keepdims=True, input_shape=(3, 4, 2)), (2, 3, 4, 2)),
+        (Dense(2, use_bias=False, input_shape=(3,)), (2, 3)),
     ]
 
 
@@ -390,19 +397,46 @@ def test_apply_constraints_clips_unit_norms():
 # ------------------------------------------------------------------ dtypes
 
 
-@pytest.mark.parametrize("layer, x_shape", [
-    (Dense(3, activation="relu", input_shape=(4,)), (2, 4)),
-    (Conv2D(2, 3, padding="same", input_shape=(4, 4, 1)), (2, 4, 4, 1)),
-    (MaxPooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1)),
-    (BatchNormalization(input_shape=(3,)), (5, 3)),
-    (Dropout(0.5, input_shape=(3,)), (5, 3)),
-])
-def test_float32_inputs_stay_float32(layer, x_shape):
-    x = normal(*x_shape).astype(np.float32)
+def _dtype_cases():
+    return [
+        (lambda: Dense(3, activation="relu", input_shape=(4,)), (2, 4)),
+        (lambda: Conv2D(2, 3, padding="same", input_shape=(4, 4, 1)), (2, 4, 4, 1)),
+        (lambda: MaxPooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1)),
+        (lambda: GlobalAveragePooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1)),
+        (lambda: BatchNormalization(input_shape=(3,)), (5, 3)),
+        (lambda: Dropout(0.5, input_shape=(3,)), (5, 3)),
+    ]
+
+
+@pytest.mark.parametrize("make, x_shape", _dtype_cases())
+def test_inputs_of_another_float_type_are_cast_once_to_the_weights_type(make, x_shape):
+    layer = make()                                    # built in floatx() = float64
+    assert layer.dtype == "float64"
+    assert all(w.dtype == np.float64 for w in layer.weights)
+    y = layer.forward(normal(*x_shape).astype(np.float32), training=True)
+    assert y.dtype == np.float64
+    assert layer.backward(np.ones_like(y, dtype=np.float32)).dtype == np.float64
+    assert all(g.dtype == np.float64 for g in layer.grads.values())
+
+
+@pytest.fixture
+def float32_layers():
+    from nnedu import config
+    config.set_floatx("float32")
+    yield
+    config.set_floatx("float64")
+
+
+@pytest.mark.parametrize("make, x_shape", _dtype_cases())
+def test_floatx_float32_builds_layers_that_compute_in_float32(float32_layers, make, x_shape):
+    layer = make()
+    assert layer.dtype == "float32"
+    assert all(w.dtype == np.float32 for w in layer.weights)
+    x = normal(*x_shape)                              # float64 data, cast once at the top
     y = layer.forward(x, training=True)
     assert y.dtype == np.float32
     assert layer.backward(np.ones_like(y)).dtype == np.float32
-    assert all(g.dtype == np.float64 for g in layer.grads.values())
+    assert all(g.dtype == np.float32 for g in layer.grads.values())
 
 
 def test_integer_inputs_become_float64():
@@ -435,13 +469,20 @@ def test_conv2d_wrong_image_shape_message():
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_non_finite_inputs_are_refused(bad):
+def test_non_finite_inputs_are_refused_once_at_the_model_boundary(bad):
+    # The nan/inf scan moved out of every layer's forward (it cost about half of a Dense
+    # forward at batch 32): a bare layer computes with what it gets, the model refuses it.
+    from nnedu.models import Sequential
+
     x = np.ones((2, 3))
     x[1, 2] = bad
-    for layer in (Dense(2, input_shape=(3,)), BatchNormalization(input_shape=(3,)),
-                  Activation("relu")):
-        with pytest.raises(ValueError, match=r"at index \(1, 2\)"):
-            layer.forward(x)
+    with np.errstate(all="ignore"):
+        for layer in (Dense(2, input_shape=(3,)), BatchNormalization(input_shape=(3,))):
+            assert not np.isfinite(layer.forward(x)[1]).all()
+        np.testing.assert_array_equal(Activation("relu").forward(x), np.maximum(x, 0))
+    model = Sequential([Dense(2, input_shape=(3,))])
+    with pytest.raises(ValueError, match=r"x contains .* at index \(1, 2\)"):
+        model.predict(x)
 
 
 def test_huge_but_finite_inputs_are_accepted():
@@ -559,3 +600,396 @@ def test_backward_from_preactivation_skips_only_the_activation(make):
         np.testing.assert_allclose(fused.grads[name], linear.grads[name])
     assert fused.activation == "softmax"  # switched off for that one call only
     assert not np.allclose(fused.backward(dz), linear.backward(dz))
+
+
+# ------------------------------------------------------------------ global pooling
+
+
+def test_global_average_pooling_values_shape_and_gradient():
+    x = np.arange(24.0).reshape(2, 2, 3, 2)
+    layer = GlobalAveragePooling2D(input_shape=(2, 3, 2))
+    assert layer.output_shape == (2,) and layer.count_params() == 0
+    y = layer.forward(x)
+    np.testing.assert_allclose(y, [[5.0, 6.0], [17.0, 18.0]])   # mean of 0, 2, ..., 10 is 5
+    dy = np.array([[6.0, -12.0], [3.0, 0.0]])
+    dx = layer.backward(dy)                                  # each of the 6 pixels gets dy / 6
+    np.testing.assert_allclose(dx[0, :, :, 0], np.full((2, 3), 1.0))
+    np.testing.assert_allclose(dx[0, :, :, 1], np.full((2, 3), -2.0))
+    np.testing.assert_allclose(dx[1, :, :, 0], np.full((2, 3), 0.5))
+    np.testing.assert_allclose(dx[1, :, :, 1], 0.0)
+
+
+def test_global_max_pooling_values_shape_and_gradient():
+    x = normal(2, 3, 4, 2)
+    x[0, 2, 1, 0] = 10.0                                     # the maximum of (0, channel 0)
+    layer = GlobalMaxPooling2D(input_shape=(3, 4, 2))
+    y = layer.forward(x)
+    assert y.shape == (2, 2) and layer.output_shape == (2,)
+    np.testing.assert_array_equal(y, x.max(axis=(1, 2)))
+    assert y[0, 0] == 10.0
+    dx = layer.backward(np.array([[5.0, 1.0], [2.0, 3.0]]))
+    assert dx[0, 2, 1, 0] == 5.0 and np.count_nonzero(dx[0, :, :, 0]) == 1
+    for n in range(2):                                       # one entry per (sample, channel)
+        for c in range(2):
+            i, j = np.unravel_index(np.argmax(x[n, :, :, c]), (3, 4))
+            assert dx[n, i, j, c] == [[5.0, 1.0], [2.0, 3.0]][n][c]
+    np.testing.assert_allclose(dx.sum(axis=(1, 2)), [[5.0, 1.0], [2.0, 3.0]])
+
+
+def test_global_max_pooling_shares_the_gradient_of_a_tie():
+    x = np.zeros((1, 2, 2, 1))
+    x[0, 0, 0, 0] = x[0, 1, 1, 0] = 1.0
+    layer = GlobalMaxPooling2D()
+    layer.forward(x)
+    np.testing.assert_allclose(layer.backward(np.array([[4.0]]))[0, :, :, 0],
+                               [[2.0, 0.0], [0.0, 2.0]])
+
+
+@pytest.mark.parametrize("cls", [GlobalAveragePooling2D, GlobalMaxPooling2D])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_global_pooling_gradients_and_keras_shapes(cls, keepdims):
+    layer = cls(keepdims=keepdims, input_shape=(3, 4, 5))
+    assert layer.output_shape == ((1, 1, 5) if keepdims else (5,))
+    assert_gradients_ok(layer, normal(2, 3, 4, 5))
+
+
+# ------------------------------------------------------------------ every layer, gradient-checked
+
+
+@pytest.mark.parametrize("activation", [None, "relu", "sigmoid", "softmax"])
+def test_dense_without_bias_gradients(activation):
+    layer = Dense(4, activation=activation, use_bias=False, input_shape=(3,), seed=2)
+    assert set(layer.params) == {"kernel"} and layer.bias is None
+    x = normal(5, 3)
+    x[np.abs(x) < 1e-2] = 0.3
+    assert_gradients_ok(layer, x)
+    np.testing.assert_allclose(layer.forward(x), activations.get(activation)(x @ layer.kernel))
+
+
+@pytest.mark.parametrize("kernel_size, strides, padding", [
+    (3, 1, "valid"), (3, 2, "same"), ((2, 3), (2, 1), "same"), (2, 3, "valid"),
+])
+def test_conv2d_without_bias_gradients(kernel_size, strides, padding):
+    layer = Conv2D(2, kernel_size, strides=strides, padding=padding, use_bias=False,
+                   activation="sigmoid", input_shape=(6, 7, 3), seed=4)
+    assert set(layer.params) == {"kernel"} and layer.count_params() == layer.kernel.size
+    assert_gradients_ok(layer, normal(2, 6, 7, 3))
+
+
+def test_dense_and_conv2d_with_a_regularizer_pass_check_layer_on_x():
+    # the penalty does not depend on x, so dx is unchanged; grads["kernel"] gains 2 * l2 * W
+    for layer, shape in ((Dense(3, kernel_regularizer=L2(0.5), input_shape=(4,), seed=0),
+                          (3, 4)),
+                         (Conv2D(2, 2, kernel_regularizer=L2(0.5), input_shape=(3, 3, 2),
+                                 seed=0), (2, 3, 3, 2))):
+        report = check_layer(layer, normal(*shape))
+        assert report["x"].rel_error < TOLERANCE
+        assert report["kernel"].rel_error > 0.01      # the check's loss has no penalty in it
+        assert report["bias"].rel_error < TOLERANCE
+
+
+@pytest.mark.parametrize("axis, shape", [(1, (5, 3, 2, 2)), (-2, (5, 3, 4, 2)), (1, (6, 3))])
+def test_batchnorm_on_another_axis_gradients_and_statistics(axis, shape):
+    layer = BatchNormalization(axis=axis, input_shape=shape[1:])
+    features = shape[axis]
+    assert layer.params["gamma"].shape == (features,)
+    layer.params["gamma"][...] = 1.0 + normal(features, seed=1)
+    layer.params["beta"][...] = normal(features, seed=2)
+    assert_gradients_ok(layer, normal(*shape, seed=5) * 2 + 1, training=True)
+    x = normal(*shape, seed=7) * 3 + 2
+    y = layer.forward(x, training=True)
+    axes = tuple(a for a in range(len(shape)) if a != axis % len(shape))
+    gamma = layer.params["gamma"].reshape([-1 if a not in axes else 1 for a in range(len(shape))])
+    beta = layer.params["beta"].reshape(gamma.shape)
+    x_hat = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True)
+                                                            + 1e-3)
+    np.testing.assert_allclose(y, gamma * x_hat + beta, atol=1e-12)
+
+
+def test_input_flatten_and_activation_pass_dy_through():
+    x, dy = normal(3, 2, 2), normal(3, 2, 2, seed=1)
+    layer = Input(shape=(2, 2))
+    np.testing.assert_array_equal(layer.forward(x), x)
+    np.testing.assert_array_equal(layer.backward(dy), dy)
+    flatten = Flatten()
+    np.testing.assert_array_equal(flatten.forward(x), x.reshape(3, 4))
+    np.testing.assert_array_equal(flatten.backward(dy.reshape(3, 4)), dy)
+    assert_gradients_ok(Input(shape=(2, 2)), x)
+
+
+def test_dropout_at_inference_passes_check_layer():
+    assert_gradients_ok(Dropout(0.6, seed=0, input_shape=(5,)), normal(4, 5), training=False)
+
+
+# ------------------------------------------------------------------ Dropout, by the numbers
+
+
+@pytest.mark.parametrize("rate", [0.2, 0.7])
+def test_dropout_scales_kept_units_by_one_over_one_minus_rate(rate):
+    # 1 / (1 - rate) and 1 / rate differ for every rate but 0.5
+    x = normal(50, 40) + 3.0
+    layer = Dropout(rate, seed=1)
+    y = layer.forward(x, training=True)
+    kept = layer.last_mask
+    assert kept.shape == x.shape and kept.dtype == bool
+    np.testing.assert_allclose(y[kept], x[kept] / (1 - rate), rtol=1e-15)
+    np.testing.assert_array_equal(y[~kept], 0.0)
+    assert abs(kept.mean() - (1 - rate)) < 0.03             # 2,000 units: sd ~0.01
+
+
+@pytest.mark.parametrize("rate", [0.2, 0.7])
+def test_dropout_backward_applies_the_same_mask_and_scale(rate):
+    x, dy = normal(20, 30), normal(20, 30, seed=2)
+    layer = Dropout(rate, seed=3)
+    layer.forward(x, training=True)
+    dx = layer.backward(dy)
+    kept = layer.last_mask
+    np.testing.assert_allclose(dx, np.where(kept, dy / (1 - rate), 0.0), rtol=1e-15)
+
+
+def test_dropout_draws_a_new_mask_every_step_and_none_at_inference():
+    x = np.ones((10, 20))
+    layer = Dropout(0.3, seed=0)
+    layer.forward(x, training=True)
+    first = layer.last_mask.copy()
+    layer.forward(x, training=True)
+    assert not np.array_equal(first, layer.last_mask)
+    second = layer.last_mask.copy()
+    y = layer.forward(x * 2, training=False)                   # inference: the identity
+    np.testing.assert_array_equal(y, x * 2)
+    np.testing.assert_array_equal(layer.backward(np.full_like(x, 3.0)), 3.0)
+    np.testing.assert_array_equal(layer.last_mask, second)    # no mask drawn at inference
+    assert Dropout(0.0).forward(x, training=True) is not x    # rate 0 keeps everything
+    np.testing.assert_array_equal(Dropout(0.0).forward(x, training=True), x)
+
+
+# ------------------------------------------------------------------ BatchNormalization, by the numbers
+
+
+def test_batchnorm_moving_averages_use_momentum_and_the_biased_variance():
+    x = np.array([[1.0], [2.0], [6.0]])                      # mean 3, biased var 14/3 (unbiased 7)
+    layer = BatchNormalization(momentum=0.6, input_shape=(1,))
+    layer.forward(x, training=True)
+    np.testing.assert_allclose(layer.state["moving_mean"], [0.4 * 3.0])
+    np.testing.assert_allclose(layer.state["moving_variance"], [0.6 * 1.0 + 0.4 * 14 / 3])
+    layer.forward(x + 1.0, training=True)                    # mean 4, the same variance
+    np.testing.assert_allclose(layer.state["moving_mean"], [0.6 * 1.2 + 0.4 * 4.0])
+    np.testing.assert_allclose(layer.state["moving_variance"],
+                               [0.6 * (0.6 + 0.4 * 14 / 3) + 0.4 * 14 / 3])
+
+
+def test_batchnorm_training_and_inference_differ_and_inference_moves_nothing():
+    layer = BatchNormalization(epsilon=0.01, input_shape=(2,))
+    layer.set_weights([np.array([2.0, 0.5]), np.array([1.0, -1.0]),
+                       np.array([10.0, 0.0]), np.array([4.0, 1.0])])
+    x = np.array([[10.0, 1.0], [12.0, 3.0], [14.0, 5.0]])
+    train = layer.forward(x, training=True)
+    mean, var = x.mean(axis=0), x.var(axis=0)
+    np.testing.assert_allclose(train, [2.0, 0.5] * (x - mean) / np.sqrt(var + 0.01) + [1, -1])
+    moved = [w.copy() for w in layer.weights]
+    test = layer.forward(x, training=False)
+    # inference uses the moving statistics as they are after the training step
+    np.testing.assert_allclose(test, [2.0, 0.5] * (x - moved[2]) / np.sqrt(moved[3] + 0.01)
+                               + [1, -1])
+    assert not np.allclose(train, test)
+    for before, after in zip(moved, layer.weights):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_batchnorm_backward_by_hand_in_both_modes():
+    x, dy = normal(4, 3, seed=1) * 2, normal(4, 3, seed=2)
+    layer = BatchNormalization(input_shape=(3,))
+    layer.params["gamma"][...] = [1.5, -0.5, 2.0]
+    layer.forward(x, training=True)
+    dx = layer.backward(dy)
+    x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-3)
+    np.testing.assert_allclose(layer.grads["gamma"], (dy * x_hat).sum(axis=0))
+    np.testing.assert_allclose(layer.grads["beta"], dy.sum(axis=0))
+    expected = [1.5, -0.5, 2.0] / np.sqrt(x.var(axis=0) + 1e-3) / 4 * (
+        4 * dy - dy.sum(axis=0) - x_hat * (dy * x_hat).sum(axis=0))
+    np.testing.assert_allclose(dx, expected, atol=1e-12)
+    layer.forward(x, training=False)
+    inv_std = 1 / np.sqrt(layer.state["moving_variance"] + 1e-3)
+    np.testing.assert_allclose(layer.backward(dy), [1.5, -0.5, 2.0] * inv_std * dy)
+
+
+# ------------------------------------------------------------------ Dense and Conv2D by hand
+
+
+def test_dense_forward_backward_by_hand():
+    layer = Dense(2, input_shape=(3,))
+    kernel, bias = np.array([[1.0, -1.0], [2.0, 0.5], [0.0, 3.0]]), np.array([0.5, -2.0])
+    layer.set_weights([kernel, bias])
+    assert layer.kernel is layer.params["kernel"] and layer.bias is layer.params["bias"]
+    x = np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]])
+    np.testing.assert_allclose(layer.forward(x), x @ kernel + bias)
+    dz = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    np.testing.assert_allclose(layer.backward(dz), dz @ kernel.T)
+    np.testing.assert_allclose(layer.grads["kernel"], x.T @ dz)
+    np.testing.assert_allclose(layer.grads["bias"], [-2.0, 2.5])
+
+
+def test_dense_on_rank_3_sums_the_kernel_gradient_over_every_position():
+    layer = Dense(2, input_shape=(3, 4), seed=0)
+    x, dz = normal(2, 3, 4), normal(2, 3, 2, seed=1)
+    layer.forward(x)
+    layer.backward(dz)
+    np.testing.assert_allclose(layer.grads["kernel"], np.einsum("npi,npj->ij", x, dz))
+    np.testing.assert_allclose(layer.grads["bias"], dz.sum(axis=(0, 1)))
+
+
+def test_conv2d_backward_is_the_conv_module_and_strides_are_used():
+    layer = Conv2D(2, 3, strides=2, padding="same", input_shape=(5, 5, 1), seed=0)
+    assert layer.output_shape == (3, 3, 2)
+    x, dy = normal(2, 5, 5, 1), normal(2, 3, 3, 2, seed=1)
+    np.testing.assert_allclose(layer.forward(x), conv_ops.conv2d_naive(
+        x, layer.kernel, layer.bias, 2, "same"), atol=1e-12)
+    dx = layer.backward(dy)
+    ndx, ndk, ndb = conv_ops.conv2d_naive_backward(dy, x, layer.kernel, 2, "same")
+    np.testing.assert_allclose(dx, ndx, atol=1e-12)
+    np.testing.assert_allclose(layer.grads["kernel"], ndk, atol=1e-12)
+    np.testing.assert_allclose(layer.grads["bias"], ndb, atol=1e-12)
+
+
+def test_fused_activation_backward_multiplies_by_the_derivative():
+    layer = Dense(3, activation="tanh", input_shape=(2,), seed=0)
+    x, dy = normal(4, 2), normal(4, 3, seed=1)
+    y = layer.forward(x)
+    z = x @ layer.kernel + layer.bias
+    np.testing.assert_allclose(y, np.tanh(z))
+    np.testing.assert_allclose(layer.backward(dy), (dy * (1 - np.tanh(z) ** 2)) @ layer.kernel.T)
+
+
+# ------------------------------------------------------------------ weights, caches, errors
+
+
+def test_weights_are_the_arrays_themselves_in_keras_order():
+    dense = Dense(3, input_shape=(2,))
+    kernel, bias = dense.weights
+    assert kernel is dense.params["kernel"] and bias is dense.params["bias"]
+    norm = BatchNormalization(input_shape=(4,))
+    assert [w is a for w, a in zip(norm.weights, [norm.params["gamma"], norm.params["beta"],
+                                                  norm.state["moving_mean"],
+                                                  norm.state["moving_variance"]])] == [True] * 4
+    norm.weights[3][...] = 7.0                                # writing into them is writing the layer
+    assert np.all(norm.get_weights()[3] == 7.0)
+    assert norm.get_weights()[3] is not norm.weights[3]       # get_weights copies
+    assert Flatten().weights == [] and Dense(3).weights == []
+
+
+@pytest.mark.parametrize("make, x_shape", [
+    (lambda: Dense(2), (3, 4)), (lambda: Activation("relu"), (3, 4)), (lambda: Flatten(), (3, 2, 2)),
+    (lambda: Conv2D(2, 2), (2, 3, 3, 1)), (lambda: MaxPooling2D(), (2, 4, 4, 1)),
+    (lambda: AveragePooling2D(), (2, 4, 4, 1)), (lambda: GlobalMaxPooling2D(), (2, 3, 3, 2)),
+    (lambda: GlobalAveragePooling2D(), (2, 3, 3, 2)), (lambda: BatchNormalization(), (3, 4)),
+    (lambda: Dropout(0.5), (3, 4)), (lambda: Input(shape=(4,)), (3, 4)),
+])
+@pytest.mark.parametrize("training", [False, True])
+def test_no_layer_caches_a_sentinel(make, x_shape, training):
+    layer = make()
+    layer.forward(normal(*x_shape), training=training)
+    cache = layer._cache                      # before: "identity" (Dropout), True (Input)
+    assert cache is not None and not isinstance(cache, (bool, str))
+    if isinstance(cache, tuple):
+        assert not any(isinstance(part, str) for part in cache)
+    dx = layer.backward(np.ones_like(layer.forward(normal(*x_shape), training=training)))
+    assert dx.shape == x_shape
+
+
+@pytest.mark.parametrize("make, message, error", [
+    (lambda: Dense(2.5), "units must be an int, but got float", TypeError),
+    (lambda: Dense(0), "units must be >= 1, but got 0", ValueError),
+    (lambda: Conv2D(2, "3"), "kernel_size must be an int or a pair of ints, but got str",
+     TypeError),
+    (lambda: Conv2D(2, (3, 3, 3)), r"pair of ints, but got \(3, 3, 3\)", ValueError),
+    (lambda: Conv2D(2, 3, strides=0), "strides must be >= 1, but got 0", ValueError),
+    (lambda: MaxPooling2D(2.0), "pool_size must be an int", TypeError),
+    (lambda: BatchNormalization(axis="channels"), "axis must be an int, but got str",
+     TypeError),
+    (lambda: BatchNormalization(axis=0), "not 0", ValueError),
+    (lambda: Dropout("0.5"), "Dropout rate must be a number, but got str", TypeError),
+    (lambda: GlobalAveragePooling2D(keepdims="yes"), "keepdims must be True or False",
+     TypeError),
+    (lambda: Input(shape=(28, None)), "leave the batch axis out", TypeError),
+    (lambda: Input(shape=(28, 0)), "every size in a shape must be >= 1, but got 0", ValueError),
+    (lambda: Dense(2, name=3), "a layer name must be a string, but got int", TypeError),
+])
+def test_wrong_types_are_type_errors_and_wrong_values_value_errors(make, message, error):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_global_pooling_needs_images():
+    with pytest.raises(ValueError, match=r"images of shape \(height, width, channels\)"):
+        GlobalAveragePooling2D(input_shape=(10,))
+    with pytest.raises(ValueError, match=r"expects inputs of shape \(None, 3, 3, 2\)"):
+        GlobalMaxPooling2D(input_shape=(3, 3, 2)).forward(np.ones((1, 3, 3, 1)))
+
+
+def test_a_list_input_is_converted_and_a_ragged_one_explained():
+    layer = Dense(1, input_shape=(2,))
+    layer.set_weights([np.array([[1.0], [2.0]]), np.array([0.5])])
+    np.testing.assert_allclose(layer.forward([[1, 1], [0, 2]]), [[3.5], [4.5]])
+    with pytest.raises(ValueError, match="could not be turned into an array"):
+        layer.forward([[1.0, 2.0], [3.0]])
+
+
+def test_the_per_batch_input_check_does_not_scan_the_values(monkeypatch):
+    # forward may look at the type and the shape, never at every value: no isfinite per batch
+    from nnedu import backend
+
+    class NoScan:
+        def __getattr__(self, attr):
+            if attr in ("isfinite", "isnan", "isinf"):
+                raise AssertionError(f"forward called xp.{attr}")
+            return getattr(np, attr)
+
+    monkeypatch.setattr(backend, "_active", NoScan())
+    x = normal(8, 4)
+    for layer in (Dense(3, activation="relu", input_shape=(4,)), BatchNormalization(),
+                  Dropout(0.3, seed=0), Activation("softmax")):
+        y = layer.forward(x, training=True)
+        layer.backward(np.ones_like(y))
+
+
+LAYER_MODULES = ["nnedu.layers.base", "nnedu.layers.core", "nnedu.layers.convolutional",
+                 "nnedu.layers.pooling", "nnedu.layers.normalization",
+                 "nnedu.layers.regularization"]
+
+
+@pytest.mark.parametrize("name", LAYER_MODULES)
+def test_layer_modules_open_with_their_idea_and_use_only_xp(name):
+    import importlib
+    import inspect
+
+    module = importlib.import_module(name)
+    assert len(module.__doc__.strip().splitlines()) >= 5, "the module opens with its idea"
+    tree = ast.parse(inspect.getsource(module))
+    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names]
+    imported += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert not [m for m in imported if m.split(".")[0] == "numpy"], imported  # xp only
+    assert not [node for node in ast.walk(tree)
+                if isinstance(node, ast.Name) and node.id in ("np", "numpy")]
+
+
+def test_layer_module_docstring_examples():
+    import doctest
+    import importlib
+
+    attempted = 0
+    for name in LAYER_MODULES:
+        result = doctest.testmod(importlib.import_module(name),
+                                 optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, name
+        attempted += result.attempted
+    assert attempted >= 5
+
+
+def test_dense_is_the_first_class_of_core():
+    import inspect
+
+    from nnedu.layers import core
+    source = inspect.getsource(core)
+    assert source.index("class Dense(") < source.index("class Activation(") < \
+        source.index("class Flatten(")

@@ -38,6 +38,7 @@ def collect(environ=os.environ, platform=sys.platform, probe_gpu=True):
     items.append(Item("OK", "platform", f"running {PLACES[where]}"))
     if probe_gpu:
         items.append(_gpu_item(where))
+        items.append(_backend_item())
     items.append(_widgets_item(where))
     return items
 
@@ -116,6 +117,20 @@ def _gpu_item(where):
             return Item("OK", "gpu", f"GPU: {torch.cuda.get_device_name(0)} (through PyTorch)")
     return Item("OK", "gpu", f"GPU: none found (not needed: every chapter runs on the CPU)"
                 f"{advice}")
+
+
+def _backend_item():
+    """Which array module nnedu computes with, and whether the GPU one could be used."""
+    from nnedu import backend
+
+    active = f"nnedu computes with {backend.describe()}"
+    if backend.name() == "cupy":
+        return Item("OK", "backend", active)
+    cupy, why_not = backend.probe_cupy()
+    if cupy is None:
+        return Item("OK", "backend", f"{active}; GPU backend: {why_not}")
+    return Item("OK", "backend", f"{active}; CuPy can use {backend.describe_gpu(cupy)}: "
+                                 "nnedu.backend.use('cupy') switches to it")
 
 
 def _widgets_item(where):

@@ -27,6 +27,7 @@ _LAZY = {
     "softmax_explorer": "softmax",
     "perceptron_explorer": "perceptron",
     "conv_explorer": "conv",
+    "cnn_explorer": "cnn",
     # NOT a module called "playground": importing nnedu.viz.playground would set the
     # package attribute `playground` to that module, hiding the function (viz-2's fix).
     "playground": "playground_explorer",
@@ -38,8 +39,8 @@ _LAZY = {
 __all__ = [  # noqa: RUF022 - grouped as in _LAZY
     "Explorer", "style", "draw_graph", "graph_explorer", "backprop_explorer",
     "draw_matmul_shapes", "draw_decision_boundary", "lr_explorer", "activation_explorer",
-    "softmax_explorer", "perceptron_explorer", "conv_explorer", "playground", "dropout_explorer",
-    "batch_size_explorer", "init_explorer",
+    "softmax_explorer", "perceptron_explorer", "conv_explorer", "cnn_explorer", "playground",
+    "dropout_explorer", "batch_size_explorer", "init_explorer",
 ]
 
 

@@ -1,0 +1,70 @@
+"""Draw every explorer in nnedu.viz as a PNG for the README's explorer table.
+
+    python scripts/explorer_screenshots.py [--out docs/explorers]
+
+Each explorer is made with the arguments below, headless (no browser, no kernel), and
+saved with ``render_png()``: exactly the picture a notebook shows under its controls.
+The controls themselves are drawn by the browser, so they are not in the pictures.
+"""
+
+import argparse
+import pathlib
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def small_cnn():
+    """A small CNN on the MNIST subset (about 10 s): what chapter 10 trains, smaller."""
+    import nnedu
+    from nnedu.layers import Conv2D, Dense, Flatten, MaxPooling2D
+
+    (x, y), (x_test, y_test) = nnedu.data.load_mnist_subset()
+    model = nnedu.Sequential([Conv2D(8, 3, activation="relu", input_shape=(28, 28, 1)),
+                              MaxPooling2D(2), Conv2D(16, 3, activation="relu"),
+                              MaxPooling2D(2), Flatten(), Dense(10, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=2, verbose=0, seed=0)
+    return model, x_test[:100], y_test[:100]
+
+
+def explorers():
+    """(file name, what it shows, a function making the explorer)."""
+    from nnedu import viz
+
+    return [
+        ("perceptron", "01: the perceptron learning a gate", lambda: viz.perceptron_explorer()),
+        ("activation", "02: an activation, its derivative, the gradient through n layers",
+         lambda: viz.activation_explorer()),
+        ("playground", "03: a network learning a 2-D data set", lambda: viz.playground()),
+        ("softmax", "04: logits, softmax, cross-entropy and p - y",
+         lambda: viz.softmax_explorer()),
+        ("graph", "05: a computation graph with values and gradients",
+         lambda: viz.graph_explorer()),
+        ("lr", "07: optimizers on a loss surface", lambda: viz.lr_explorer()),
+        ("batch_size", "07: batch sizes on a real training run",
+         lambda: viz.batch_size_explorer()),
+        ("init", "08: initialization and the activations of each layer",
+         lambda: viz.init_explorer()),
+        ("dropout", "09: dropout and L2 against overfitting", lambda: viz.dropout_explorer()),
+        ("conv", "10: a kernel sliding over an image, with the formula view",
+         lambda: viz.conv_explorer()),
+        ("cnn", "10: every layer's feature maps of a trained CNN",
+         lambda: viz.cnn_explorer(*small_cnn())),
+    ]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=pathlib.Path, default=ROOT / "docs" / "explorers")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, what, make in explorers():
+        start = time.perf_counter()
+        path = args.out / f"{name}.png"
+        path.write_bytes(make().render_png())
+        print(f"{path}  ({what}; {time.perf_counter() - start:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
