@@ -287,11 +287,15 @@ explorer
 #
 # The weights' gradient sums the contributions of all $N$ examples: a weight is shared
 # by the whole batch, a fan-out of chapter 05. (With a mean loss, the $1/N$ is already
-# inside $dY$.) nnedu's `Dense` does exactly this, after passing $dY$ back through its
-# activation:
+# inside $dY$.) nnedu's `Dense` does exactly this. Its `backward` first passes $dY$ back
+# through the layer's activation ($dZ = dY \odot f'(Z)$), then hands $dZ$ to the linear
+# part, where the three formulas are three lines:
 
 # %%
 nnedu.show_source(Dense.backward)
+
+# %%
+nnedu.show_source(Dense.backward_from_preactivation)
 
 # %% [markdown]
 # ### The dimension-analysis trick
