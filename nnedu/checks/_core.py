@@ -155,12 +155,13 @@ def call(student_fn, *args, **kwargs):
                           "Pass the function itself, without calling it: check(f), not check(f()).")
     try:
         return student_fn(*args, **kwargs)
-    except NotImplementedError:
-        raise
+    except (NotImplementedError, CheckFailed):
+        raise   # not attempted yet, or a check's own trap (e.g. a forbidden call) sprang
     except Exception as err:  # noqa: BLE001 -- any error in student code is reported
         shown = ", ".join([_fmt(a) for a in args] + [f"{k}={_fmt(v)}" for k, v in kwargs.items()])
-        raise CheckFailed(f"your function raised {type(err).__name__}: {err} "
-                          f"for input ({shown})") from None
+        where = f" for input ({shown})" if len(shown) <= 30 else ""
+        raise CheckFailed(_wrap(f"your function raised {type(err).__name__}: "
+                                f"{_first_words(err)}{where}")) from None
 
 
 def expect_close(got, expected, what="", inputs=None, hint=None, atol=1e-8, rtol=1e-6):
@@ -173,16 +174,11 @@ def expect_close(got, expected, what="", inputs=None, hint=None, atol=1e-8, rtol
     expected_arr = np.asarray(expected, dtype=float)
     got_arr = _as_numbers(got, what, where, hint)
     if got_arr.shape != expected_arr.shape:
-        _fail(f"{where}expected {_be(what)}an array of shape {expected_arr.shape}, "
+        _fail(f"{where}expected {what or 'an array'} of shape {expected_arr.shape}, "
               f"got shape {got_arr.shape}", hint)
     close = np.isclose(got_arr, expected_arr, atol=atol, rtol=rtol, equal_nan=True)
     if not np.all(close):
-        detail = ""
-        if expected_arr.ndim > 0:
-            index = tuple(int(i) for i in np.argwhere(~close)[0])
-            detail = (f" (first difference at index {index}: expected "
-                      f"{_fmt(expected_arr[index])}, got {_fmt(got_arr[index])})")
-        _fail(f"{where}expected {_what(what)}{_fmt(expected)}, got {_fmt(got)}{detail}", hint)
+        _fail(where + _mismatch(what, expected, got, close), hint)
 
 
 def expect_equal(got, expected, what="", inputs=None, hint=None):
@@ -193,7 +189,8 @@ def expect_equal(got, expected, what="", inputs=None, hint=None):
     else:
         same = got == expected
     if not same:
-        _fail(f"{_where(inputs)}expected {_what(what)}{_fmt(expected)}, got {_fmt(got)}", hint)
+        shown_expected, shown_got = _fmt_pair(expected, got)
+        _fail(f"{_where(inputs)}expected {_what(what)}{shown_expected}, got {shown_got}", hint)
 
 
 def expect_shape(got, shape, what="", inputs=None, hint=None):
@@ -202,7 +199,7 @@ def expect_shape(got, shape, what="", inputs=None, hint=None):
     got_shape = np.shape(got) if got is not None else None
     if got_shape != tuple(shape):
         came = "None" if got is None else f"shape {got_shape}"
-        _fail(f"{_where(inputs)}expected {_be(what)}an array of shape {tuple(shape)}, "
+        _fail(f"{_where(inputs)}expected {what or 'an array'} of shape {tuple(shape)}, "
               f"got {came}", hint)
 
 
@@ -262,13 +259,12 @@ def _count_case():
 
 
 def _fail(message, hint):
-    raise CheckFailed(f"{message}." + (f" Hint: {hint}" if hint else ""))
+    raise CheckFailed(_lines(message, hint))
 
 
 def _as_numbers(got, what, where, hint):
     if got is None:
-        _fail(f"{where}expected {_be(what)}a number, got None "
-              "(does your function end with `return ...`?)", hint)
+        _fail(f"{where}expected {_be(what)}a number, got None (is `return` missing?)", hint)
     try:
         arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
@@ -281,8 +277,15 @@ def _where(inputs):
     if inputs is None:
         return ""
     if isinstance(inputs, dict):
-        return "for " + ", ".join(f"{k} = {_fmt(v)}" for k, v in inputs.items()) + " "
+        return "for " + ", ".join(_input(k, v) for k, v in inputs.items()) + " "
     return f"for {inputs} "
+
+
+def _input(name, value):
+    """``name = value``; a case's description (a string under "case") stands alone."""
+    if name in ("case", "data") and isinstance(value, str):
+        return value
+    return f"{name} = {value if isinstance(value, str) else _fmt(value, SHORT_INPUT)}"
 
 
 def _what(what):
@@ -297,18 +300,109 @@ def _describe_type(value):
     return f"{type(value).__name__} {_fmt(value)}"
 
 
-def _fmt(value):
-    """A short, readable rendering of a number, array or other value."""
+# ---------------------------------------------------------------------------
+# Formatting: a message is at most two lines that fit the notebook's width
+# ---------------------------------------------------------------------------
+
+WIDTH = 96       # characters per line: JupyterLab's output area at ~850 px, 13 px monospace
+PREFIX = 28      # room left on the first line for the "✗ exercise_name: " the check adds
+SHORT = 20       # an array whose one-line rendering is longer is shown by its shape
+SHORT_INPUT = 24  # the same for an input named in the message (a little more room)
+
+
+def _lines(message, hint):
+    """``message.`` and ``Hint: hint``: one line if they fit, else the hint on a line of its
+    own if each fits, else both wrapped at spaces (the checks keep that to two lines).
+
+    >>> print(_lines("expected 1, got 2", "add one"))
+    expected 1, got 2. Hint: add one
+    """
+    text = message if message.endswith((".", "?", "…")) else f"{message}."
+    if not hint:
+        return _wrap(text)
+    one_line = f"{text} Hint: {hint}"
+    if len(one_line) <= WIDTH - PREFIX:
+        return one_line
+    if len(text) <= WIDTH - PREFIX and len(hint) + 6 <= WIDTH:
+        return f"{text}\nHint: {hint}"
+    return _wrap(one_line)
+
+
+def _wrap(text, first_line=WIDTH - PREFIX):
+    """Break ``text`` at spaces into lines of at most WIDTH characters (the first shorter)."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width=WIDTH, initial_indent=" " * (WIDTH - first_line),
+                          break_long_words=False, break_on_hyphens=False)
+    return "\n".join(line.strip() for line in lines) if lines else text
+
+
+def _first_words(err, limit=30):
+    """The first line of an exception's message, cut at ``limit`` characters."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _mismatch(what, expected, got, close):
+    """"expected <what> = E, got G" for two arrays (or numbers) of one shape that differ.
+
+    Short arrays are shown in full when their renderings differ; otherwise the message
+    names the shape and the first entry that differs, with as many digits as it takes
+    to tell the two numbers apart.
+    """
+    expected_arr, got_arr = np.asarray(expected, dtype=float), np.asarray(got, dtype=float)
+    if expected_arr.ndim == 0:
+        shown_expected, shown_got = _fmt_pair(float(expected_arr), float(got_arr))
+        return f"expected {_what(what)}{shown_expected}, got {shown_got}"
+    index = tuple(int(i) for i in np.argwhere(~close)[0])
+    first_expected, first_got = _fmt_pair(float(expected_arr[index]), float(got_arr[index]))
+    at = f"[{', '.join(map(str, index))}]"
+    full_expected, full_got = _fmt(np.asarray(expected)), _fmt(np.asarray(got))
+    if _is_short(full_expected) and _is_short(full_got) and full_expected != full_got:
+        return f"expected {_what(what)}{full_expected}, got {full_got}"
+    return (f"expected {what or 'entry '}{at} = {first_expected}, got {first_got} "
+            f"(shape {expected_arr.shape})")
+
+
+def _is_short(text, limit=SHORT):
+    return len(text) <= limit and not any(part in text for part in ("\n", "shape", "..."))
+
+
+def _fmt_pair(expected, got):
+    """Render two numbers with the fewest digits (6 to 17) that show they differ."""
+    if not all(isinstance(v, (float, np.floating)) for v in (expected, got)):
+        return _fmt(expected), _fmt(got)
+    for digits in range(6, 18):
+        shown = f"{float(expected):.{digits}g}", f"{float(got):.{digits}g}"
+        if shown[0] != shown[1]:
+            return shown
+    return shown
+
+
+def _fmt(value, limit=SHORT):
+    """A short, one-line rendering of a number, array or other value.
+
+    >>> _fmt(0.1 + 0.2), _fmt(np.array([1.0, -2.5])), _fmt(np.zeros((10, 10)))
+    ('0.3', '[1, -2.5]', 'an array of shape (10, 10)')
+    """
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
-    if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and value
+    if isinstance(value, np.ndarray) or (isinstance(value, list) and value
                                         and all(isinstance(v, (int, float)) for v in value)):
         arr = np.asarray(value)
         if arr.dtype.kind in "biuf":
-            return np.array2string(arr, precision=4, suppress_small=True, threshold=20,
-                                   separator=", ", max_line_width=100)
+            text = _fmt_array(arr) if arr.size <= 12 else "..."
+            return text if _is_short(text, limit) else f"an array of shape {arr.shape}"
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fmt_array(arr):
+    """[1, -2.5] style: 4 significant digits, no padding, nested for 2-D and more."""
+    if arr.ndim == 0:
+        value = arr.item()
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+    return "[" + ", ".join(_fmt_array(row) for row in arr) + "]"
 
 
 # ---------------------------------------------------------------------------
@@ -326,8 +420,9 @@ def _report(chapter, name, points, passed, message):
     if passed:
         text, colour = f"✓ {name}: {message}", "#1a7f37"
     elif message == NOT_ATTEMPTED:
-        text, colour = (f"… {name}: {NOT_ATTEMPTED} "
-                        "(replace `raise NotImplementedError()` with your code)"), "#6e7781"
+        # short enough for one line at the notebook's width, even for the longest names
+        text, colour = (f"… {name}: {NOT_ATTEMPTED}: replace "
+                        "`raise NotImplementedError()`"), "#6e7781"
     else:
         text, colour = "", None  # the raised CheckFailed shows the message once
     _show(record, text, colour)
