@@ -220,7 +220,7 @@ ch05.topological_order(topological_order)
 # %% [markdown]
 # ## Exercise 5 · Checking a gradient with finite differences (1 point)
 #
-# Write `finite_difference_gradient(f, x, h)`: for a function `f` that takes an array and
+# Write `finite_differences(f, x, h)`: for a function `f` that takes an array and
 # returns one number, return the array of centred differences
 #
 # $$ \frac{\partial f}{\partial x_i} \approx \frac{f(x + h e_i) - f(x - h e_i)}{2h}, $$
@@ -233,7 +233,7 @@ ch05.topological_order(topological_order)
 # more accurate than $(f(x + h) - f(x))/h$: its error shrinks like $h^2$, not $h$.
 
 # %%
-def finite_difference_gradient(f, x, h=1e-5):
+def finite_differences(f, x, h=1e-5):
     """Centred-difference gradient of a scalar function f at the array x."""
     ### BEGIN SOLUTION
     grad = np.zeros_like(x, dtype=float)
@@ -255,10 +255,10 @@ def worked(v):
     return 3 * (v[0] + v[1]) * v[2]
 
 
-print(finite_difference_gradient(worked, np.array([2.0, 4.0, 8.0]), 1e-3))   # about 24, 24, 18
+print(finite_differences(worked, np.array([2.0, 4.0, 8.0]), 1e-3))   # about 24, 24, 18
 
 # %%
-ch05.finite_difference_gradient(finite_difference_gradient)
+ch05.finite_differences(finite_differences)
 
 # %% [markdown]
 # ## Exercise 6 · Putting it together: a whole neuron (2 points)
@@ -296,7 +296,7 @@ o, dx, dw, db = neuron_gradients(x_n, w_n, b_n)
 xs, ws, bv = [Value(v) for v in x_n], [Value(v) for v in w_n], Value(b_n)
 out = (xs[0] * ws[0] + xs[1] * ws[1] + bv).tanh()
 out.backward()
-numeric_dw = finite_difference_gradient(lambda v: np.tanh(v @ x_n + b_n), w_n.copy())
+numeric_dw = finite_differences(lambda v: np.tanh(v @ x_n + b_n), w_n.copy())
 print(f"o = {o:.4f}; dw by hand {dw}, by the engine {[v.grad for v in ws]}, "
       f"by finite differences {numeric_dw.round(6)}")
 assert np.allclose(dw, [v.grad for v in ws]) and np.allclose(dw, numeric_dw, atol=1e-8)

@@ -10,7 +10,7 @@ from nnedu.checks import ch05
 from nnedu.checks._core import NOT_ATTEMPTED, registry
 
 CHECKS = [ch05.binary_backward, ch05.unary_backward, ch05.fan_out_gradients,
-          ch05.topological_order, ch05.finite_difference_gradient, ch05.neuron_gradients]
+          ch05.topological_order, ch05.finite_differences, ch05.neuron_gradients]
 
 
 @pytest.mark.parametrize("check", CHECKS)
@@ -21,7 +21,7 @@ def test_not_attempted_is_reported_not_raised(check):
 
 def test_registry_lists_the_six_exercises():
     assert list(registry("05")) == ["binary_backward", "unary_backward", "fan_out_gradients",
-                                    "topological_order", "finite_difference_gradient",
+                                    "topological_order", "finite_differences",
                                     "neuron_gradients"]
 
 
@@ -139,8 +139,8 @@ def neuron_alternative(x, w, b):
     (ch05.fan_out_gradients, fan_out_right, 9), (ch05.fan_out_gradients, fan_out_alternative, 9),
     (ch05.topological_order, topological_right, 20),
     (ch05.topological_order, topological_recursive, 20),
-    (ch05.finite_difference_gradient, fd_right, 3),
-    (ch05.finite_difference_gradient, fd_alternative, 3),
+    (ch05.finite_differences, fd_right, 3),
+    (ch05.finite_differences, fd_alternative, 3),
     (ch05.neuron_gradients, neuron_right, 12), (ch05.neuron_gradients, neuron_alternative, 12),
 ])
 def test_right_answers_pass_every_case(check, student, cases):
@@ -159,7 +159,7 @@ def test_the_worked_numbers_through_the_references():
 def test_mul_without_the_swap_fails():
     fails_with(ch05.binary_backward,
                lambda op, a, b, d: (d, d) if op == "+" else (a * d, b * d),
-               "op = '*'", "expected da = 24, got 18", "the inputs swap")
+               "op = *", "expected da = 24, got 18", "the inputs swap")
 
 
 def test_mul_forgetting_dout_fails():
@@ -170,7 +170,7 @@ def test_mul_forgetting_dout_fails():
 def test_add_returning_one_fails():
     fails_with(ch05.binary_backward,
                lambda op, a, b, d: (1.0, 1.0) if op == "+" else (b * d, a * d),
-               "op = '+'", "still multiplies by dout")
+               "op = +", "still multiplies by dout")
 
 
 def test_binary_changing_an_input_in_place_fails():
@@ -190,21 +190,21 @@ def test_tanh_with_one_minus_x_squared_fails():
     def wrong(op, x, dout, k=2):
         return (1 - x ** 2) * dout if op == "tanh" else unary_right(op, x, dout, k)
 
-    fails_with(ch05.unary_backward, wrong, "op = 'tanh'", "not 1 - x^2")
+    fails_with(ch05.unary_backward, wrong, "op = tanh", "not 1 - x^2")
 
 
 def test_pow_without_the_factor_k_fails():
     def wrong(op, x, dout, k=2):
         return x ** (k - 1) * dout if op == "pow" else unary_right(op, x, dout, k)
 
-    fails_with(ch05.unary_backward, wrong, "op = 'pow'", "k = 2", "bring the exponent down")
+    fails_with(ch05.unary_backward, wrong, "op = pow", "k = 2", "bring the exponent down")
 
 
 def test_exp_forgetting_dout_fails():
     def wrong(op, x, dout, k=2):
         return np.exp(x) if op == "exp" else unary_right(op, x, dout, k)
 
-    fails_with(ch05.unary_backward, wrong, "op = 'exp'", "x = [-1. ,  0.5,  2. ]",
+    fails_with(ch05.unary_backward, wrong, "op = exp", "x = [-1, 0.5, 2]",
                "multiply the local derivative e^x by dout")
 
 
@@ -258,18 +258,18 @@ def test_order_without_a_visited_set_lists_shared_values_twice():
         visit(root)
         return order
 
-    fails_with(ch05.topological_order, no_seen, "u = p q, F = u + tanh(u)", "appears 2 times",
+    fails_with(ch05.topological_order, no_seen, "u + tanh(u), u = p q", "p appears 2 times",
                "set of the values already visited")
 
 
 def test_reversed_order_fails():
     fails_with(ch05.topological_order, lambda root: topological_right(root)[::-1],
-               "F = 3 (a + b) c", "comes before its parent", "your list is reversed")
+               "3 (a + b) c", "F comes before its parent v", "your list is reversed")
 
 
 def test_only_the_direct_parents_fails():
     fails_with(ch05.topological_order, lambda root: [*root.parents, root],
-               "F = 3 (a + b) c", "your order has 3 values, but the graph has 7",
+               "3 (a + b) c", "your order has 3 values, the graph 7",
                "parents of the parents")
 
 
@@ -294,12 +294,12 @@ def test_one_sided_difference_fails():
             grad[i] = (f(x + e) - base) / h
         return grad
 
-    fails_with(ch05.finite_difference_gradient, forward, "sum(x^3)", "CENTRED differences")
+    fails_with(ch05.finite_differences, forward, "sum(x^3)", "CENTRED differences")
 
 
 def test_forgetting_the_two_fails():
-    fails_with(ch05.finite_difference_gradient, lambda f, x, h: 2 * fd_right(f, x, h),
-               "expected the gradient = [24., 24., 18.]", "divide by 2h")
+    fails_with(ch05.finite_differences, lambda f, x, h: 2 * fd_right(f, x, h),
+               "expected the gradient = [24, 24, 18]", "divide by 2h")
 
 
 def test_not_restoring_x_fails():
@@ -312,7 +312,7 @@ def test_not_restoring_x_fails():
             grad[i] = (plus - f(x)) / (2 * h)
         return grad
 
-    fails_with(ch05.finite_difference_gradient, no_restore, "changed x in place",
+    fails_with(ch05.finite_differences, no_restore, "changed x in place",
                "restore each entry")
 
 

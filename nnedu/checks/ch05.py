@@ -10,7 +10,7 @@ Six exercises, easy to hard:
   (F, dF/dx, dF/dy) with dF/dx = (x + y) + x, the two paths added;
 - ``topological_order(root)``: every Value the root depends on, each once,
   inputs before the values computed from them, the root last;
-- ``finite_difference_gradient(f, x, h)``: centred differences
+- ``finite_differences(f, x, h)``: centred differences
   (f(x + h e_i) - f(x - h e_i)) / 2h for every entry of x;
 - ``neuron_gradients(x, w, b)``: o = tanh(w . x + b) and its gradients
   (o, do/dx, do/dw, do/db), the chain rule through a whole neuron.
@@ -21,28 +21,45 @@ numbers; an answer must not change the arrays it was given.
 
 import numpy as np
 
-from nnedu.checks._core import CheckFailed, call, diagnose, exercise, expect_close, expect_true
+from nnedu.checks._core import (
+    CheckFailed,
+    _lines,
+    call,
+    diagnose,
+    exercise,
+    expect_close,
+    expect_true,
+)
 from nnedu.graph import Value
 from nnedu.graph import topological_order as _reference_order
 
-_CHANGED = ("return new arrays (b * dout, not b *= dout); the caller still needs the "
-            "values it passed in.")
+_CHANGED = "return new arrays (b * dout, not b *= dout): the caller still needs the old ones."
+
+
+def _fail(message, hint=None):
+    """Fail outside the cases: an input changed in place, an answer of the wrong kind."""
+    raise CheckFailed(_lines(message, hint))
+
+
+def _kind(got):
+    """What came back, in a few words: 'a float', 'a tuple of 2', 'None'."""
+    if got is None:
+        return "None"
+    size = f" of {len(got)}" if isinstance(got, (tuple, list, dict)) else ""
+    return f"a {type(got).__name__}{size}"
 
 
 def _arrays_unchanged(originals, passed, names):
     """Fail if any array the student was given was changed in place."""
     for original, given, name in zip(originals, passed, names):
         if isinstance(original, np.ndarray) and not np.array_equal(original, given):
-            raise CheckFailed(f"your function changed its input {name} in place (it was "
-                              f"{np.round(original, 4).tolist()}, now "
-                              f"{np.round(given, 4).tolist()}). Hint: {_CHANGED}")
+            _fail(f"your function changed its input {name} in place", _CHANGED)
 
 
 def _pair(got, what):
     """The (first, second) of an answer that must be a pair, or a CheckFailed."""
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        raise CheckFailed(f"expected a pair ({what}), got {got!r:.80}. "
-                          f"Hint: end with `return {what}`.")
+        _fail(f"expected a pair ({what}), got {_kind(got)}", f"end with `return {what}`.")
     return got
 
 
@@ -159,8 +176,8 @@ def fan_out_gradients(student_fan_out):
         given = _copies(x, y)
         got = call(student_fan_out, *given)
         if not isinstance(got, (tuple, list)) or len(got) != 3:
-            raise CheckFailed(f"expected a tuple (F, dF_dx, dF_dy), got {got!r:.80}. "
-                              "Hint: end with `return F, dF_dx, dF_dy`.")
+            _fail(f"expected a tuple (F, dF_dx, dF_dy), got {_kind(got)}",
+                  "end with `return F, dF_dx, dF_dy`.")
         F, dx, dy = got
         inputs = {"x": x, "y": y}
         expect_close(F, u * x, what="F", inputs=inputs, hint="F = (x + y) * x.")
@@ -183,7 +200,12 @@ def _graphs():
     """(name, root) for small graphs, from a single input to a deep chain."""
     lone = Value(3.0, label="a")
     a, b, c = Value(2.0, label="a"), Value(4.0, label="b"), Value(8.0, label="c")
-    worked = 3 * ((a + b) * c)
+    ab = a + b
+    ab.label = "u"
+    v = ab * c
+    v.label = "v"
+    worked = 3 * v
+    worked.label = "F"
     p, q = Value(0.5, label="p"), Value(-1.5, label="q")
     u = p * q
     fan_out = u + u.tanh()
@@ -192,9 +214,14 @@ def _graphs():
     deep = Value(0.1, label="x")
     for _ in range(300):
         deep = deep.tanh() + deep
-    return [("a single input", lone), ("F = 3 (a + b) c", worked),
-            ("u = p q, F = u + tanh(u)", fan_out), ("x * x + x", square),
-            ("a chain 300 levels deep with fan-out", deep)]
+    u.label = "u"
+    return [("a lone input", lone), ("3 (a + b) c", worked), ("u + tanh(u), u = p q", fan_out),
+            ("x * x + x", square), ("a 300-deep chain", deep)]
+
+
+def _name(v):
+    """A short name for a Value in a message: its label, else its operation and number."""
+    return v.label or f"{v.op or 'input'} ({v.data:.3g})"
 
 
 def _snapshot(root):
@@ -210,31 +237,27 @@ def topological_order(student_topological_order):
         before = _snapshot(root)
         got = call(student_topological_order, root)
         if _snapshot(root) != before:
-            raise CheckFailed(f"for the graph {name} your function changed the graph (a "
-                              "value's data, grad or parents). Hint: only read node.parents; "
-                              "build a new list.")
+            _fail(f"for {name} your function changed the graph (data, grad or parents)",
+                  "only read node.parents; build a new list.")
         if not isinstance(got, (list, tuple)) or not all(isinstance(n, Value) for n in got):
-            raise CheckFailed(f"for the graph {name} expected a list of Values, got "
-                              f"{type(got).__name__}. Hint: return the list `order`.")
+            _fail(f"for {name} expected a list of Values, got {_kind(got)}",
+                  "return the list `order`.")
         ids = [id(n) for n in got]
         counts = {i: ids.count(i) for i in set(ids)}
         twice = [n for n in got if counts[id(n)] > 1]
-        expect_true(not twice, f"for the graph {name} the value {twice[0] if twice else ''} "
-                    f"appears {counts[id(twice[0])] if twice else 0} times in your order",
-                    hint="a value used twice is reached twice: keep a set of the values "
-                         "already visited and skip them.")
+        expect_true(not twice, f"for {name}: {_name(twice[0]) if twice else ''} appears "
+                    f"{counts[id(twice[0])] if twice else 0} times in your order",
+                    hint="keep a set of the values already visited and skip them.")
         missing = [n for n in want if id(n) not in counts]
-        expect_true(not missing, f"for the graph {name} your order has {len(got)} values, "
-                    f"but the graph has {len(want)}; missing e.g. {missing[0] if missing else ''}",
-                    hint="visit the parents of the parents too, all the way to the inputs.")
+        expect_true(not missing, f"for {name}: your order has {len(got)} values, the graph "
+                    f"{len(want)}", hint="visit the parents of the parents too, up to the inputs.")
         position = {i: k for k, i in enumerate(ids)}
         late = [(n, p) for n in got for p in n.parents if position[id(p)] > position[id(n)]]
-        hint = ("your list is reversed: inputs come FIRST and the root LAST (backward() "
-                "then walks it from the end)." if got and got[0] is root and len(got) > 1
-                else "add a node to the list only after all its parents are in it.")
-        expect_true(not late, f"for the graph {name} {late[0][0] if late else ''} comes "
-                    f"before its parent {late[0][1] if late else ''}", hint=hint)
-        expect_true(got[-1] is root, f"for the graph {name} the root is not the last value",
+        hint = ("your list is reversed: inputs FIRST, the root LAST." if got and got[0] is root
+                and len(got) > 1 else "add a value only after all its parents are in the list.")
+        expect_true(not late, f"for {name}: {_name(late[0][0]) if late else ''} comes before "
+                    f"its parent {_name(late[0][1]) if late else ''}", hint=hint)
+        expect_true(got[-1] is root, f"for {name}: the root is not the last value",
                     hint="the root depends on everything, so it comes last.")
 
 
@@ -261,31 +284,28 @@ def _forward(f, x, h):
 
 
 FD_CASES = [
-    ("F(a, b, c) = 3 (a + b) c", lambda v: 3 * (v[0] + v[1]) * v[2], np.array([2.0, 4.0, 8.0]),
-     1e-3),
+    ("3 (a + b) c", lambda v: 3 * (v[0] + v[1]) * v[2], np.array([2.0, 4.0, 8.0]), 1e-3),
     ("sum(x^3)", lambda v: float(np.sum(v ** 3)), np.array([1.0, -2.0, 0.5, 3.0]), 1e-3),
-    ("sum(tanh(x)) of a (2, 3) array", lambda v: float(np.sum(np.tanh(v))),
+    ("sum(tanh(x)), x (2, 3)", lambda v: float(np.sum(np.tanh(v))),
      np.array([[0.1, -0.4, 1.2], [2.0, -1.0, 0.0]]), 1e-4),
 ]
 
 
-@exercise("05", "finite_difference_gradient", points=1)
-def finite_difference_gradient(student_gradient):
+@exercise("05", "finite_differences", points=1)
+def finite_differences(student_gradient):
     """Check the centred-difference gradient of scalar functions, entry by entry."""
     for name, f, x, h in FD_CASES:
         given = x.copy()
         got = call(student_gradient, f, given, h)
         want = _centred(f, x, h)
         hint = diagnose(got, [
-            (2 * want, "divide by 2h: the two points x + h and x - h are 2h apart."),
-            (_forward(f, x, h), ("use CENTRED differences (f(x + h) - f(x - h)) / 2h: the "
-                                "one-sided (f(x + h) - f(x)) / h is less accurate.")),
-        ], "entry i: (f(x + h e_i) - f(x - h e_i)) / (2 h), with e_i the i-th unit vector.")
+            (2 * want, "divide by 2h: x + h and x - h are 2h apart."),
+            (_forward(f, x, h), "use CENTRED differences (f(x+h) - f(x-h)) / 2h, not one-sided."),
+        ], "entry i: (f(x + h e_i) - f(x - h e_i)) / 2h, e_i the i-th unit vector.")
         if not np.array_equal(given, x):
-            raise CheckFailed(f"for f = {name} your function changed x in place (it was "
-                              f"{x.tolist()}, now {np.round(given, 6).tolist()}). Hint: "
-                              "restore each entry after nudging it (or nudge a copy of x).")
-        expect_close(got, want, what="the gradient", inputs={"f": name, "x": x, "h": h},
+            _fail(f"for f = {name} your function changed x in place",
+                  "restore each entry after nudging it (or nudge a copy of x).")
+        expect_close(got, want, what="the gradient", inputs={"f": name, "h": h},
                      hint=hint, rtol=1e-7, atol=1e-9)
 
 
@@ -307,8 +327,8 @@ def neuron_gradients(student_neuron):
         given = _copies(x, w)
         got = call(student_neuron, *given, b)
         if not isinstance(got, (tuple, list)) or len(got) != 4:
-            raise CheckFailed(f"expected a tuple (o, dx, dw, db), got {got!r:.80}. "
-                              "Hint: end with `return o, dx, dw, db`.")
+            _fail(f"expected a tuple (o, dx, dw, db), got {_kind(got)}",
+                  "end with `return o, dx, dw, db`.")
         got_o, dx, dw, db = got
         inputs = {"x": x, "w": w, "b": b}
         expect_close(got_o, o, what="o", inputs=inputs, hint="o = tanh(w . x + b).")
