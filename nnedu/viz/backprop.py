@@ -82,10 +82,10 @@ class BackpropExplorer(Explorer):
         (self.quarter,) = self.ax_g.plot([], [], "o--", color=style.VERMILLION, ms=4,
                                          label="|dL/dW_L| × 0.25 per layer back")
         self.ax_g.set_yscale("log")
-        self.ax_g.set_ylim(1e-9, 1.0)
+        self.ax_g.set_ylim(1e-9, 1e3)  # every |dL/dW| here is below 1: the legend sits above
         self.ax_g.set_xlim(0.4, MAX_LAYERS + 0.6)
         self.ax_g.set_xticks(layers_x)
-        legend = self.ax_g.legend(loc="upper left", fontsize=style.TICK_SIZE)  # bars there are low
+        legend = self.ax_g.legend(loc="upper left", fontsize=style.TICK_SIZE)
         style.apply(self.ax_g, title="Gradient of each layer's weight",
                     xlabel="layer l (1 = nearest the input)", ylabel="|dL/dW_l| (log scale)")
         self.change_bars = self.ax_l.bar([0, 1], [0.0, 0.0],
