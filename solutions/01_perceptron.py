@@ -77,6 +77,20 @@ except NotImplementedError:
 
 # %%
 ch01.predict(predict)
+### BEGIN HIDDEN TESTS
+from nnedu.checks import call, expect_close, expect_equal
+
+
+def hidden_predict(predict):
+    """Three features and rows whose net input is exactly 0 or just below it."""
+    X = np.array([[1.0, -2.0, 0.5], [0.0, 0.0, 0.0], [-1.0, 1.0, 2.0], [2.0, 4.0, 1.0]])
+    for w, b in [(np.array([0.5, 0.25, -1.0]), 0.0), (np.array([1.0, -0.5, 0.0]), -0.25)]:
+        want = (X @ w + b >= 0).astype(int)
+        expect_close(call(predict, w.copy(), b, X.copy()), want, what="predict(w, b, X)")
+
+
+assert ch01.predict(predict, hidden=hidden_predict)["passed"], "a hidden test failed"
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Exercise 2 · One update step (1 point)
@@ -173,6 +187,22 @@ def separates(w, b, X, y):
 
 # %%
 ch01.separates(separates)
+### BEGIN HIDDEN TESTS
+from nnedu.checks import call, expect_close, expect_equal
+
+
+def hidden_separates(separates):
+    """Three inputs; one line that separates the rows, one that misses a single row."""
+    X = np.array([[0.0, 0.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0]])
+    y = np.array([0, 1, 1])
+    for w, b in [(np.array([1.0, 1.0, -1.0]), -0.5), (np.array([1.0, 1.0, 1.0]), -1.5)]:
+        want = bool(np.all((X @ w + b >= 0).astype(int) == y))
+        expect_equal(bool(call(separates, w.copy(), b, X.copy(), y.copy())), want,
+                     what="separates(w, b, X, y)")
+
+
+assert ch01.separates(separates, hidden=hidden_separates)["passed"], "a hidden test failed"
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Exercise 5 · Putting it together: search weight space (2 points)

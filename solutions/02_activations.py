@@ -93,6 +93,18 @@ def relu(z):
 
 # %%
 ch02.relu(relu)
+### BEGIN HIDDEN TESTS
+from nnedu.checks import call, expect_close, expect_equal
+
+
+def hidden_relu(relu):
+    """A 2-D array with zeros, tiny and huge values."""
+    z = np.array([[0.0, -1e-12, 1e-12], [-1e300, 1e300, -0.0]])
+    expect_close(call(relu, z.copy()), np.maximum(z, 0.0), what="relu(z)")
+
+
+assert ch02.relu(relu, hidden=hidden_relu)["passed"], "a hidden test failed"
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Exercise 3 · Leaky ReLU (1 point)
@@ -184,6 +196,18 @@ ch02.sigmoid_grad(sigmoid_grad)
 
 # %%
 ch02.relu_grad(relu_grad)
+### BEGIN HIDDEN TESTS
+from nnedu.checks import call, expect_close, expect_equal
+
+
+def hidden_relu_grad(relu_grad):
+    """The derivative at 0 is 0 by the course's convention; a 3-D input keeps its shape."""
+    z = np.array([[[0.0, 2.0], [-3.0, 1e-9]]])
+    expect_close(call(relu_grad, z.copy()), (z > 0).astype(float), what="relu_grad(z)")
+
+
+assert ch02.relu_grad(relu_grad, hidden=hidden_relu_grad)["passed"], "a hidden test failed"
+### END HIDDEN TESTS
 
 # %%
 ch02.leaky_relu_grad(leaky_relu_grad)

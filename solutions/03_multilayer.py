@@ -112,6 +112,20 @@ except NotImplementedError:
 
 # %%
 ch03.count_params(count_params)
+### BEGIN HIDDEN TESTS
+from nnedu.checks import call, expect_close, expect_equal
+
+
+def hidden_count_params(count_params):
+    """Deeper and wider stacks than the visible cases."""
+    for sizes in ([7, 5, 3, 1], [784, 128, 64, 10], [3, 3]):
+        want = sum(d * u + u for d, u in zip(sizes[:-1], sizes[1:]))
+        expect_equal(int(call(count_params, list(sizes))), want,
+                     what=f"count_params({sizes})")
+
+
+assert ch03.count_params(count_params, hidden=hidden_count_params)["passed"], "a hidden test failed"
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Exercise 3 · XOR by hand (2 points)

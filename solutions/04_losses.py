@@ -76,6 +76,19 @@ except NotImplementedError:
 
 # %%
 ch04.one_hot(one_hot)
+### BEGIN HIDDEN TESTS
+from nnedu.checks import call, expect_close, expect_equal
+
+
+def hidden_one_hot(one_hot):
+    """Repeated labels, a class never seen, a single sample."""
+    for labels, k in [(np.array([2, 0, 2, 1]), 4), (np.array([0]), 3)]:
+        expect_close(call(one_hot, labels.copy(), k), np.eye(k)[labels],
+                     what=f"one_hot({labels.tolist()}, {k})")
+
+
+assert ch04.one_hot(one_hot, hidden=hidden_one_hot)["passed"], "a hidden test failed"
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Exercise 2 · A softmax that never overflows (1 point)
@@ -110,6 +123,20 @@ except NotImplementedError:
 
 # %%
 ch04.softmax(softmax)
+### BEGIN HIDDEN TESTS
+from nnedu.checks import call, expect_close, expect_equal
+
+
+def hidden_softmax(softmax):
+    """Huge logits (shift invariance), one row of ties."""
+    z = np.array([[1000.0, 1001.0, 1002.0], [-5.0, -5.0, -5.0]])
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    expect_close(call(softmax, z.copy()), shifted / shifted.sum(axis=1, keepdims=True),
+                 what="softmax(z)")
+
+
+assert ch04.softmax(softmax, hidden=hidden_softmax)["passed"], "a hidden test failed"
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Exercise 3 · Binary cross-entropy (1 point)

@@ -227,3 +227,52 @@ def test_a_long_exception_is_cut_to_its_first_words():
     assert "your function raised ValueError: matmul: Input operand 1 has a…" in message
     assert "second line" not in message
     assert all(len(line) <= _core.WIDTH for line in message.splitlines())
+
+
+# --- hidden tests, grading mode, nbgrader ------------------------------------
+
+def hidden_step(student_step):
+    """Two cases the student's copy never shows."""
+    for z in [1e-9, -1e-9]:
+        expect_close(call(student_step, z), float(z >= 0), what="step(z)", inputs={"z": z})
+
+
+def test_hidden_cases_run_after_the_visible_ones_and_never_show_their_inputs():
+    record = check_step(lambda z: float(z >= 0), hidden=hidden_step)
+    assert record["passed"] and record["message"] == "all 5 cases passed (2 hidden)"
+    with pytest.raises(CheckFailed) as caught:
+        check_step(lambda z: float(z > -1e-6), hidden=hidden_step)
+    assert str(caught.value) == ("✗ step: failed a hidden test case (the grader's own inputs, "
+                                 "not shown)")
+    assert "1e-09" not in str(caught.value)
+
+
+@pytest.fixture
+def grading():
+    _core.grading_mode(True)
+    yield
+    _core.grading_mode(False)
+
+
+def test_grading_mode_counts_every_case_for_partial_credit(grading):
+    record = check_step(lambda z: 1.0, hidden=hidden_step)   # right for z >= 0 only
+    assert (record["passed"], record["cases"], record["ok"], record["failed"],
+            record["hidden_failed"], record["aborted"]) == (False, 5, 3, 1, 1, False)
+    assert record["message"].startswith("for z = -0.5 expected step(z) = 0, got 1.")
+    assert _core._LAST["step"] == dict(record)
+
+
+def test_grading_mode_stops_at_a_crash_and_says_so(grading):
+    def crashes(z):
+        raise ZeroDivisionError("boom")
+
+    record = check_step(crashes)
+    assert (record["passed"], record["ok"], record["aborted"]) == (False, 0, True)
+    assert record["message"] == "your function raised ZeroDivisionError: boom for input (2)"
+
+
+def test_under_nbgrader_a_blank_fails_its_check_cell(monkeypatch):
+    assert check_step(not_attempted)["message"] == "not attempted yet"
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(CheckFailed, match="not attempted yet"):
+        check_step(not_attempted)

@@ -25,9 +25,33 @@ and sees one of three lines:
   solution notebook) but Jupyter shows that one line, not a stack.
 
 Every outcome is also displayed as a structured record under the MIME type
-:data:`MIME`; ``nnedu grade`` collects those records from the executed
-notebook. :func:`registry` lists a chapter's exercises, so the grader knows
-which ones a notebook should have reported even if a check cell was deleted.
+:data:`MIME`: the student's feedback. ``nnedu grade`` never reads points from
+those records; it runs every check itself, on a private copy of this module
+loaded before the submission ran (see :mod:`nnedu.course.grade`).
+:func:`registry` lists a chapter's exercises.
+
+Hidden tests: a solution notebook may pass extra cases that the students'
+copy never contains, as a function of the student's function::
+
+    ### BEGIN HIDDEN TESTS
+    def hidden_step(step):
+        for z in [1e-9, -1e-9]:
+            expect_close(call(step, z), float(z >= 0), what="step(z)")
+
+    assert ch01.step(step, hidden=hidden_step)["passed"], "a hidden test failed"
+    ### END HIDDEN TESTS
+
+The check runs its own cases, then the hidden ones; a failing hidden case
+says that it failed but never shows its inputs.
+
+Under nbgrader's autograder (environment variable ``NBGRADER_EXECUTION``) an
+exercise not attempted yet raises :class:`CheckFailed`, because nbgrader
+gives the points of a check cell that runs without an error.
+
+For the grader a check runs in *grading mode* (:func:`grading_mode`): a wrong
+case is counted and the check goes on with the next one, so that a check of
+several cases gives partial credit; the record then also holds "cases",
+"failed", "hidden_failed" and "aborted".
 
 Conceptual questions (markdown answers between the solution markers) have
 no check: they are not graded automatically.
@@ -35,6 +59,7 @@ no check: they are not graded automatically.
 
 import functools
 import html
+import os
 import sys
 
 import numpy as np
@@ -42,8 +67,12 @@ import numpy as np
 MIME = "application/vnd.nnedu.check+json"
 NOT_ATTEMPTED = "not attempted yet"
 
+HIDDEN_FAILED = "failed a hidden test case (the grader's own inputs, not shown)"
+
 _REGISTRY = {}     # chapter -> {exercise name: max points}, in definition order
-_counters = []     # one case counter per check that is running (checks may nest)
+_counters = []     # one _Cases per check that is running (checks may nest)
+_GRADING = {"on": False}   # grading mode: count wrong cases instead of stopping at the first
+_LAST = {}                 # exercise name -> the record of its latest run (for the grader)
 
 
 class CheckFailed(AssertionError):
@@ -77,35 +106,91 @@ class CheckResult(dict):
 def exercise(chapter, name, points=1):
     """Turn a check function into a graded exercise of ``chapter`` ("01", ...).
 
-    The decorated check returns a :class:`CheckResult` record
-    {"chapter", "exercise", "passed", "points", "max_points", "message"} when
-    the student passed or has not attempted the exercise yet, and raises
-    :class:`CheckFailed` (after displaying the record) when an answer is wrong.
+    The decorated check, ``check(student, ..., hidden=None)``, returns a
+    :class:`CheckResult` record {"chapter", "exercise", "passed", "points",
+    "max_points", "message"} when the student passed or has not attempted the
+    exercise yet, and raises :class:`CheckFailed` (after displaying the
+    record) when an answer is wrong. ``hidden``: a function of the student's
+    function that runs more cases after the check's own (hidden tests).
     """
     _validate_exercise(chapter, name, points)
     _REGISTRY.setdefault(chapter, {})[name] = points
 
     def decorate(check):
         @functools.wraps(check)
-        def run_check(*args, **kwargs):
-            _counters.append(0)
+        def run_check(student, *args, hidden=None, **kwargs):
+            cases = _Cases()
+            _counters.append(cases)
             try:
-                check(*args, **kwargs)
+                check(student, *args, **kwargs)
+                if hidden is not None:
+                    cases.hidden_from = cases.count
+                    hidden(student)
             except NotImplementedError:
-                _report(chapter, name, points, False, NOT_ATTEMPTED)
-                return CheckResult(_record(chapter, name, points, False, NOT_ATTEMPTED))
+                record = _LAST[name] = _record(chapter, name, points, False, NOT_ATTEMPTED, cases)
+                _report(record)
+                if os.environ.get("NBGRADER_EXECUTION") and not _GRADING["on"]:
+                    # nbgrader scores a check cell that runs without an error: fail it
+                    raise CheckFailed(f"✗ {name}: {NOT_ATTEMPTED}", record) from None
+                return CheckResult(record)
             except CheckFailed as err:
-                record = _report(chapter, name, points, False, err.message)
-                raise CheckFailed(f"✗ {name}: {err.message}", record) from None
+                cases.abort(err.message)
+            except Exception as err:  # grading mode: an answer broke the check
+                if not _GRADING["on"]:
+                    raise
+                cases.abort(f"the check could not go on with what your function returned "
+                            f"({type(err).__name__}: {err})")
             finally:
-                cases = _counters.pop()
-            message = f"all {cases} cases passed"
-            return CheckResult(_report(chapter, name, points, True, message))
+                _counters.pop()
+            record = _record(chapter, name, points, cases.passed, cases.summary(), cases)
+            _LAST[name] = record
+            _report(record)
+            if not cases.passed and not _GRADING["on"]:
+                raise CheckFailed(f"✗ {name}: {record['message']}", record) from None
+            return CheckResult(record)
 
         run_check.chapter, run_check.exercise, run_check.points = chapter, name, points
         return run_check
 
     return decorate
+
+
+class _Cases:
+    """What one running check has seen: cases counted, the wrong ones, hidden or not."""
+
+    def __init__(self):
+        self.count, self.hidden_from = 0, None
+        self.failures = []          # (message, hidden?) of each wrong case
+        self.aborted = False        # the check stopped before its last case
+
+    @property
+    def in_hidden(self):
+        return self.hidden_from is not None
+
+    @property
+    def passed(self):
+        return not self.failures and not self.aborted
+
+    def fail(self, message):
+        self.failures.append((message, self.in_hidden))
+
+    def abort(self, message):
+        if not self.failures or self.failures[-1][0] != message:
+            self.failures.append((message, self.in_hidden))
+        self.aborted = True
+
+    def summary(self):
+        """The message of the record: the first wrong case (hidden inputs not shown)."""
+        if self.passed:
+            hidden = f" ({self.count - self.hidden_from} hidden)" if self.in_hidden else ""
+            return f"all {self.count} cases passed{hidden}"
+        message, hidden = self.failures[0]
+        return HIDDEN_FAILED if hidden else message
+
+
+def grading_mode(on=True):
+    """Switch grading mode on or off (the grader's private copy of this module uses it)."""
+    _GRADING["on"] = bool(on)
 
 
 def registry(chapter):
@@ -255,11 +340,15 @@ def diagnose(got, mistakes, default, equal_nan=False):
 
 def _count_case():
     if _counters:
-        _counters[-1] += 1
+        _counters[-1].count += 1
 
 
 def _fail(message, hint):
-    raise CheckFailed(_lines(message, hint))
+    text = _lines(message, hint)
+    if _GRADING["on"] and _counters:
+        _counters[-1].fail(text)    # grading mode: count it and go on with the next case
+        return
+    raise CheckFailed(text)
 
 
 def _as_numbers(got, what, where, hint):
@@ -409,15 +498,21 @@ def _fmt_array(arr):
 # Showing a result: in Jupyter as a display with the MIME record, else print
 # ---------------------------------------------------------------------------
 
-def _record(chapter, name, points, passed, message):
-    return {"chapter": chapter, "exercise": name, "passed": passed,
-            "points": points if passed else 0, "max_points": points, "message": message}
+def _record(chapter, name, points, passed, message, cases=None):
+    record = {"chapter": chapter, "exercise": name, "passed": passed,
+              "points": points if passed else 0, "max_points": points, "message": message}
+    if cases is not None and _GRADING["on"]:
+        record.update(cases=cases.count, ok=cases.count - len(cases.failures) + cases.aborted,
+                      failed=sum(not h for _, h in cases.failures),
+                      hidden_failed=sum(h for _, h in cases.failures), aborted=cases.aborted,
+                      messages=[HIDDEN_FAILED if h else m for m, h in cases.failures])
+    return record
 
 
-def _report(chapter, name, points, passed, message):
-    """Display the result of one check and return its record."""
-    record = _record(chapter, name, points, passed, message)
-    if passed:
+def _report(record):
+    """Display the result of one check (its record); return the record."""
+    name, message = record["exercise"], record["message"]
+    if record["passed"]:
         text, colour = f"✓ {name}: {message}", "#1a7f37"
     elif message == NOT_ATTEMPTED:
         # short enough for one line at the notebook's width, even for the longest names
@@ -425,7 +520,8 @@ def _report(chapter, name, points, passed, message):
                         "`raise NotImplementedError()`"), "#6e7781"
     else:
         text, colour = "", None  # the raised CheckFailed shows the message once
-    _show(record, text, colour)
+    if not _GRADING["on"]:
+        _show(record, text, colour)
     return record
 
 
