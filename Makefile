@@ -16,7 +16,7 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_ARGS ?=
 
 # The widget tests, rerun with ipywidgets 7.7.1 (what Colab ships) by `make test-compat`.
-WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py
+WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py tests/test_viz_backprop.py
 COMPAT := .venv-compat
 
 .PHONY: lab test test-fast test-compat test-oldest test-colab bench lesson-times exercises sync lint \

@@ -76,6 +76,7 @@ except NotImplementedError:
 # %%
 ch01.predict(predict)
 
+
 # %% [markdown]
 # ## Exercise 2 · One update step (1 point)
 #

@@ -90,6 +90,7 @@ def relu(z):
 # %%
 ch02.relu(relu)
 
+
 # %% [markdown]
 # ## Exercise 3 · Leaky ReLU (1 point)
 #

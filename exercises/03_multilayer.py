@@ -111,6 +111,7 @@ except NotImplementedError:
 # %%
 ch03.count_params(count_params)
 
+
 # %% [markdown]
 # ## Exercise 3 · XOR by hand (2 points)
 #

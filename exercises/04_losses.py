@@ -74,6 +74,7 @@ except NotImplementedError:
 # %%
 ch04.one_hot(one_hot)
 
+
 # %% [markdown]
 # ## Exercise 2 · A softmax that never overflows (1 point)
 #
@@ -105,6 +106,7 @@ except NotImplementedError:
 
 # %%
 ch04.softmax(softmax)
+
 
 # %% [markdown]
 # ## Exercise 3 · Binary cross-entropy (1 point)

@@ -5,6 +5,7 @@ Every module is small and meant to be read::
     nnedu.activations   sigmoid, relu, softmax, ... and their derivatives
     nnedu.losses        mse, cross-entropy, ... with their gradients
     nnedu.graph         Value, a scalar autograd engine
+    nnedu.graph_nn      Neuron, Layer, MLP made of Values (chapter 05)
     nnedu.perceptron    the perceptron of 1958
     nnedu.initializers  zeros, glorot_uniform, he_normal, ...
     nnedu.layers        Dense, Conv2D, MaxPooling2D, Dropout, BatchNormalization, ...
@@ -35,7 +36,7 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "activations", "losses", "graph", "perceptron", "initializers", "layers", "conv",
+    "activations", "losses", "graph", "graph_nn", "perceptron", "initializers", "layers", "conv",
     "optimizers", "regularizers", "models", "callbacks", "data", "gradcheck", "surfaces",
     "viz", "checks", "course", "backend", "config", "saving", "metrics", "schedules",
     "quadratic",
@@ -51,10 +52,9 @@ _SHORTCUTS = {
 
 __all__ = [
     "Input", "Sequential", "activations", "backend", "callbacks", "checks", "config", "conv",
-    "course", "data", "gradcheck", "graph", "initializers", "layers", "load_model", "losses",
-    "metrics", "models", "optimizers", "perceptron", "quadratic", "regularizers", "saving",
-    "schedules",
-    "show_source", "surfaces", "viz",
+    "course", "data", "gradcheck", "graph", "graph_nn", "initializers", "layers", "load_model",
+    "losses", "metrics", "models", "optimizers", "perceptron", "quadratic", "regularizers",
+    "saving", "schedules", "show_source", "surfaces", "viz",
 ]
 
 
