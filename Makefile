@@ -16,10 +16,11 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 PYTEST_ARGS ?=
 
 # The widget tests, rerun with ipywidgets 7.7.1 (what Colab ships) by `make test-compat`.
-WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py
+WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py tests/test_viz_backprop.py
 COMPAT := .venv-compat
 
-.PHONY: lab test test-fast test-compat test-oldest test-colab bench lesson-times exercises sync lint chromium clean help
+.PHONY: lab test test-fast test-compat test-oldest test-colab bench lesson-times exercises sync lint \
+        chromium clean help nbgrader-venv
 
 help:
 	@echo "make lab          open the course in JupyterLab (installs into .venv first if needed)"
@@ -56,13 +57,23 @@ $(COMPAT)/.installed: | $(BIN)/python
 chromium:
 	bash scripts/install-chromium.sh
 
+# nbgrader in a venv of its own (its pins must not change .venv), for the test that feeds
+# solutions/ to nbgrader (tests/test_grade_nbgrader.py skips when this venv is absent).
+NBGRADER := .venv-nbgrader
+$(NBGRADER)/.installed:
+	$(PYTHON) -m venv $(NBGRADER)
+	$(NBGRADER)/bin/python -m pip install --quiet nbgrader==0.9.6
+	touch $@
+
+nbgrader-venv: $(NBGRADER)/.installed
+
 # --- the two commands -------------------------------------------------------------------
 lab: $(VENV)/.installed-dev
 	@echo "Starting JupyterLab on the course; open the http://127.0.0.1:$(PORT)/lab?token=... URL it prints."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 	    --ServerApp.root_dir=$(CURDIR) $(ALLOW_ROOT) notebooks/00_welcome.ipynb
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium $(NBGRADER)/.installed
 	$(TEST_ENV) $(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax \
 	    --ignore=tests/browser_fixture tests notebooks solutions $(PYTEST_ARGS)
 	$(MAKE) test-compat
@@ -133,4 +144,4 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check nnedu tests benchmarks scripts
 
 clean:
-	rm -rf $(VENV) $(COMPAT) $(OLDEST) $(COLAB) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(COMPAT) $(OLDEST) $(COLAB) $(NBGRADER) .pytest_cache .hypothesis

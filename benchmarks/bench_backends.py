@@ -46,13 +46,13 @@ def _synchronize():
         backend.module().cuda.Device().synchronize()
 
 
-def torch_epoch_seconds(x, y, repeat, device):
+def torch_epoch_seconds(x, y, repeat, device, threads=1):
     import torch
     from torch import nn
 
     torch.manual_seed(0)
     if device == "cpu":
-        torch.set_num_threads(1)  # like numpy here: one BLAS thread (OPENBLAS_NUM_THREADS=1)
+        torch.set_num_threads(threads)  # like numpy's BLAS (run_all sets OPENBLAS_NUM_THREADS)
     net = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                         nn.Flatten(), nn.Linear(32 * 7 * 7, 64), nn.ReLU(),
@@ -83,6 +83,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--images", type=int, default=4000)
+    parser.add_argument("--threads", type=int, default=1, help="PyTorch CPU threads")
     args = parser.parse_args(argv)
     (x, y), _ = load_mnist_subset()
     x, y = x[:args.images].astype(np.float32), y[:args.images]
@@ -106,7 +107,7 @@ def main(argv=None):
         except Exception as err:  # noqa: BLE001 - report the failing backend, go on
             print(f"{name:<8}{device:<8}  nnedu failed: {type(err).__name__}: {err}")
             continue
-        theirs = torch_epoch_seconds(x, y, args.repeat, device) if torch else float("nan")
+        theirs = torch_epoch_seconds(x, y, args.repeat, device, args.threads) if torch else float("nan")
         print(f"{name:<8}{device:<8}{ours:>10.2f}{theirs:>11.2f}{ours / theirs:>7.2f}x")
     backend.use("numpy")
     config.set_floatx("float64")

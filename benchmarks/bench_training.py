@@ -1,6 +1,7 @@
-"""One training epoch in nnedu against PyTorch CPU (float64, 2 threads), same model and batch.
+"""One training epoch in nnedu against PyTorch CPU, same model and batch, float64 and float32.
 
-Run: .venv/bin/python benchmarks/bench_training.py [--repeat R] [--full]
+Run: .venv/bin/python benchmarks/bench_training.py [--repeat R] [--full] [--threads T]
+     [--floatx float64,float32] [--cases mlp,cnn]
 
 Two cases, the course's two reference models:
 - MLP 64-128-10 (relu, softmax) on the 1,438 training digits, batch 32, Adam;
@@ -8,15 +9,17 @@ Two cases, the course's two reference models:
   MaxPool 2 -> Flatten -> Dense(64, relu) -> Dense(10, softmax) on the 4,000
   MNIST-subset training images, batch 32, Adam.
 
-For each it prints the median time of one epoch (``model.fit(..., epochs=1)``
-against a plain PyTorch loop: shuffle, zero_grad, forward, loss, backward,
-step) and the ratio nnedu / PyTorch (targets: MLP within 2x). Both work in
-float64 on the same numbers; PyTorch gets the images channels-first. For the
-MLP it also times the same model written as one plain NumPy loop: the floor,
-so the difference is nnedu's own per-batch overhead. With
+For each float type (``nnedu.config.set_floatx``; PyTorch gets ``.double()`` or
+``.float()``) it prints the median time of one epoch (``model.fit(..., epochs=1)``
+against a plain PyTorch loop: shuffle, zero_grad, forward, loss, backward, step)
+and the ratio nnedu / PyTorch, the median of the per-round ratios (the two take
+turns in each round, so a busy machine slows both). Targets: MLP <= 0.5x, CNN
+<= 1.0x. For the MLP it also times the same model written as one plain NumPy
+loop: the floor, so the difference is nnedu's own per-batch overhead. With
 ``--full`` it also trains both models as the tests do (MLP 30 epochs, CNN 8)
-and prints the total time and the test accuracy of each framework.
-Without torch installed, only nnedu's figures are printed.
+and prints the total time and the test accuracy of each framework. PyTorch
+runs on 1 thread by default and OpenBLAS should too (OPENBLAS_NUM_THREADS=1),
+for steady ratios. Without torch installed, only nnedu's figures are printed.
 """
 
 import argparse
@@ -25,6 +28,7 @@ import time
 
 import numpy as np
 
+from nnedu import config
 from nnedu.data import load_digits, load_mnist_subset
 from nnedu.layers import Conv2D, Dense, Flatten, Input, MaxPooling2D
 from nnedu.models import Sequential
@@ -63,10 +67,12 @@ def nnedu_cnn():
 
 
 def nnedu_trainer(make_model, x, y):
-    """A function that trains a fresh-compiled model for ``epochs`` and returns it."""
+    """A function that trains a fresh-compiled model for ``epochs`` and returns it.
+
+    No metrics: the PyTorch loop computes none either (the same work on both sides).
+    """
     model = make_model()
-    model.compile(Adam(learning_rate=1e-3), "sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(Adam(learning_rate=1e-3), "sparse_categorical_crossentropy")
 
     def train(epochs=1):
         model.fit(x, y, batch_size=BATCH_SIZE, epochs=epochs, verbose=0)
@@ -80,6 +86,7 @@ def numpy_mlp_trainer(x, y):
     limit1, limit2 = np.sqrt(6 / (64 + 128)), np.sqrt(6 / (128 + 10))
     params = [rng.uniform(-limit1, limit1, (64, 128)), np.zeros(128),
               rng.uniform(-limit2, limit2, (128, 10)), np.zeros(10)]
+    params = [p.astype(x.dtype) for p in params]
     moments = [[np.zeros_like(p), np.zeros_like(p)] for p in params]
     step = [0]
 
@@ -128,7 +135,7 @@ def torch_cnn(torch):
 def torch_trainer(torch, make_model, x, y):
     """The plain PyTorch training loop; the softmax is inside CrossEntropyLoss."""
     torch.manual_seed(0)
-    model = make_model(torch).double()
+    model = make_model(torch).to(torch.float64 if x.dtype == np.float64 else torch.float32)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = torch.nn.CrossEntropyLoss()
     xt, yt = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
@@ -156,7 +163,7 @@ def torch_accuracy(torch, model, x, y):
 
 
 def median_epoch_times(trainers, repeat):
-    """Median seconds per epoch of each trainer; they take turns within each round."""
+    """Per trainer, the list of seconds per epoch; they take turns within each round."""
     for train in trainers:
         train(1)  # warm-up: first calls, caches, thread pools
     times = [[] for _ in trainers]
@@ -165,23 +172,27 @@ def median_epoch_times(trainers, repeat):
             start = time.perf_counter()
             train(1)
             record.append(time.perf_counter() - start)
-    return [statistics.median(record) for record in times]
+    return times
 
 
-def cases(torch):
-    """(name, nnedu data and model, torch data and model, epochs of a full run)."""
-    (xd, yd), test_d = digits()
-    (xm, ym), test_m = mnist()
-    xm_torch = None if torch is None else np.ascontiguousarray(xm.transpose(0, 3, 1, 2))
-    return [
-        ("MLP 64-128-10, digits (1,438), 1 epoch", (xd, yd, nnedu_mlp), (xd, yd, torch_mlp),
-         test_d, 30),
-        ("CNN 16c-32c-64d, MNIST (4,000), 1 epoch", (xm, ym, nnedu_cnn),
-         (xm_torch, ym, torch_cnn), test_m, 8),
-    ]
+def cases(torch, dtype, names):
+    """(name, nnedu data and model, torch data and model, test data, epochs of a full run)."""
+    found = []
+    if "mlp" in names:
+        (xd, yd), (xt, yt) = digits()
+        found.append(("MLP 64-128-10, digits (1,438), 1 epoch", (xd.astype(dtype), yd, nnedu_mlp),
+                      (xd.astype(dtype), yd, torch_mlp), (xt.astype(dtype), yt), 30))
+    if "cnn" in names:
+        (xm, ym), (xt, yt) = mnist()
+        xm = xm.astype(dtype)
+        xm_torch = None if torch is None else np.ascontiguousarray(xm.transpose(0, 3, 1, 2))
+        found.append(("CNN 16c-32c-64d, MNIST (4,000), 1 epoch", (xm, ym, nnedu_cnn),
+                      (xm_torch, ym, torch_cnn), (xt.astype(dtype), yt), 8))
+    return found
 
 
 def run_case(torch, name, ours, theirs, repeat):
+    """Time one case; returns the ratio nnedu / PyTorch (None without torch)."""
     x, y, make = ours
     trainers = [nnedu_trainer(make, x, y)]
     if torch is not None:
@@ -189,12 +200,16 @@ def run_case(torch, name, ours, theirs, repeat):
     if make is nnedu_mlp:
         trainers.append(numpy_mlp_trainer(x, y))
     times = median_epoch_times(trainers, repeat)
-    line = f"{name:<44} nnedu {times[0] * 1e3:9.1f} ms"
+    medians = [statistics.median(t) for t in times]
+    line = f"{name:<42} nnedu {medians[0] * 1e3:8.1f} ms"
+    ratio = None
     if torch is not None:
-        line += f"   torch {times[1] * 1e3:9.1f} ms   ratio {times[0] / times[1]:5.2f}x"
+        ratio = statistics.median(a / b for a, b in zip(times[0], times[1]))
+        line += f"   torch {medians[1] * 1e3:8.1f} ms   ratio {ratio:5.2f}x"
     if make is nnedu_mlp:
-        line += f"   (plain numpy loop {times[-1] * 1e3:.1f} ms)"
+        line += f"   (plain numpy loop {medians[-1] * 1e3:.1f} ms)"
     print(line, flush=True)
+    return ratio
 
 
 def full_run(torch, name, ours, theirs, test, epochs):
@@ -202,7 +217,7 @@ def full_run(torch, name, ours, theirs, test, epochs):
     start = time.perf_counter()
     model = nnedu_trainer(make, x, y)(epochs)
     seconds = time.perf_counter() - start
-    accuracy = model.evaluate(*test, batch_size=250)[1]
+    accuracy = float(np.mean(model.predict(test[0], batch_size=250).argmax(axis=1) == test[1]))
     line = f"{name.split(',')[0]} x {epochs} epochs: nnedu {seconds:6.1f} s, {accuracy:.3f}"
     if torch is not None:
         x_test = test[0] if test[0].ndim == 2 else test[0].transpose(0, 3, 1, 2).copy()
@@ -218,8 +233,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed epochs per case")
     parser.add_argument("--full", action="store_true", help="also train to the end")
-    parser.add_argument("--threads", type=int, default=2,
-                        help="PyTorch threads (default 2; 1 is fairer on a busy machine)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="PyTorch threads (default 1, as OpenBLAS with "
+                             "OPENBLAS_NUM_THREADS=1: steady ratios on a busy machine)")
+    parser.add_argument("--floatx", default="float64,float32",
+                        help="float types to run, comma-separated")
+    parser.add_argument("--cases", default="mlp,cnn", help="cases to run: mlp, cnn")
     args = parser.parse_args()
     try:
         import torch
@@ -227,12 +246,15 @@ def main():
     except ImportError:
         torch = None
         print("torch is not installed (pip install 'nnedu[frameworks]'): nnedu times only")
-    print(f"median of {args.repeat} epochs, batch {BATCH_SIZE}, float64, Adam(1e-3)"
-          + ("" if torch is None else f", torch threads: {args.threads}"))
-    for name, ours, theirs, test, epochs in cases(torch):
-        run_case(torch, name, ours, theirs, args.repeat)
-        if args.full:
-            full_run(torch, name, ours, theirs, test, epochs)
+    for dtype in args.floatx.split(","):
+        config.set_floatx(dtype)
+        print(f"\n{dtype}: median of {args.repeat} epochs, batch {BATCH_SIZE}, Adam(1e-3)"
+              + ("" if torch is None else f", torch threads: {args.threads}"), flush=True)
+        for name, ours, theirs, test, epochs in cases(torch, dtype, args.cases.split(",")):
+            run_case(torch, name, ours, theirs, args.repeat)
+            if args.full:
+                full_run(torch, name, ours, theirs, test, epochs)
+    config.set_floatx("float64")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import base64
 import io
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -53,6 +54,10 @@ class Callback:
 
     def on_batch_end(self, batch, logs=None):
         """Called after each optimizer step with the epoch's running means so far."""
+
+    def wants_batch_logs(self):
+        """True when this callback defines on_batch_end (fit skips the running means if none does)."""
+        return type(self).on_batch_end is not Callback.on_batch_end
 
 
 class History(Callback):
@@ -109,6 +114,7 @@ class EarlyStopping(Callback):
         self.mode = mode
 
     def on_train_begin(self, logs=None):
+        self.warned = False
         self.wait = 0
         self.stopped_epoch = 0
         self.best = np.inf if self.mode == "min" else -np.inf
@@ -123,9 +129,8 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         if self.monitor not in logs:
-            available = ", ".join(sorted(logs)) or "none"
-            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, but fit reports only: "
-                             f"{available} (val_* figures need validation data)")
+            self._warn_missing(logs)
+            return
         value = float(logs[self.monitor])
         if self._improved(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
@@ -137,14 +142,35 @@ class EarlyStopping(Callback):
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
+    def _warn_missing(self, logs):
+        """One warning per fit when the monitored figure is not reported (as Keras)."""
+        if not self.warned:
+            available = ", ".join(sorted(logs)) or "none"
+            warnings.warn(f"EarlyStopping monitors {self.monitor!r}, but fit reports only: "
+                          f"{available} (val_* figures need validation data); training goes on "
+                          "without early stopping", UserWarning, stacklevel=4)
+            self.warned = True
+
     def on_train_end(self, logs=None):
         if self.restore_best_weights and self.best_weights is not None:
             self.model.set_weights(self.best_weights)
 
 
 def format_logs(logs):
-    """'loss: 0.3100 - accuracy: 0.9000' from a dict of figures (Keras' style)."""
-    return " - ".join(f"{key}: {value:.4f}" for key, value in logs.items())
+    """'loss: 0.3100 - accuracy: 0.9000' from a dict of figures (Keras' style).
+
+    As Keras, a figure of magnitude 1e-3 or less keeps its digits in
+    scientific notation instead of printing as 0.0000:
+
+    >>> format_logs({"loss": 1.2543e-06, "accuracy": 1.0})
+    'loss: 1.2543e-06 - accuracy: 1.0000'
+    """
+    return " - ".join(f"{key}: {format_value(value)}" for key, value in logs.items())
+
+
+def format_value(value):
+    """One figure as Keras' progress bar prints it: 0.3100, or 1.2543e-06 when |value| <= 1e-3."""
+    return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
 
 
 class ProgressBar(Callback):

@@ -15,25 +15,62 @@ zeros added on each side: floor((n + 2p - f) / s) + 1. "valid" means p = 0
 (n - f + 1 at stride 1); "same" pads just enough that the output has
 ceil(n / s) pixels, which keeps n at stride 1 (see ``output_size``).
 
-The naive functions (``conv2d_naive``, ``maxpool_naive``, ...) are explicit
-loops over every output number: slow, but each line is the formula. The
-vectorized ones (``conv2d_forward`` / ``conv2d_backward``, ...) compute the
-same numbers with a few large array operations:
+Every operation comes as a forward/backward pair, in two versions that take
+and return the same things, so that one can replace the other (as in
+cs231n's ``conv_forward_naive`` and ``conv_forward_fast``)::
 
-- im2col: copy every kh x kw x C window into one row of a matrix ``cols``
-  (N*Ho*Wo rows); the whole convolution is then ONE matrix product
-  ``cols @ kernel.reshape(kh*kw*C, F)``;
-- backward: dkernel = cols^T dy, dcols = dy kernel^T, and ``col2im`` adds
-  the gradient of every window copy back onto the pixel it came from;
-- pooling: loop over the ph*pw positions INSIDE a window (4 for 2x2), each a
-  strided slice of the whole batch, combined with np.maximum or a sum.
+    y, cache = conv2d_forward_naive(x, kernel, bias, stride, padding)   # loops
+    y, cache = conv2d_forward(x, kernel, bias, stride, padding)         # fast
+    dx, dkernel, dbias = conv2d_backward(dy, cache)    # (or conv2d_backward_naive)
+
+The cache is whatever the backward pass needs; only the matching backward
+reads it. Likewise ``maxpool_forward[_naive]`` / ``maxpool_backward[_naive]``
+and ``avgpool_forward[_naive]`` / ``avgpool_backward[_naive]``.
+
+The naive functions loop over every output number: slow (seconds for a real
+batch), but each line is the formula. The vectorized ones compute the same
+numbers with a few large array operations:
+
+- im2col: copy the pixel under position (a, b, c) of every window into row
+  (a, b, c) of a matrix ``cols`` (kh*kw*C rows, one column per output
+  pixel, N*Ho*Wo of them). The whole convolution is then ONE matrix product,
+  y = cols^T @ kernel.reshape(kh*kw*C, F). The bias rides along as a last
+  row of ones in cols (cs231n's "bias trick").
+- backward: dkernel = cols @ dy, dcols = kernel @ dy^T, and ``col2im``
+  adds the gradient of every window copy back onto the pixel it came from:
+  the same kh*kw slices as im2col, with += instead of =.
+- memory layout: the copies are what cost, and a copy is fast when it moves
+  long runs of neighbouring numbers. With few channels (C < MANY_CHANNELS)
+  the images are copied channels-first, (C, N, H, W), so that each slice
+  moves whole image rows. With many channels a pixel's C numbers are the
+  long run: the windows are read channels-last straight from x
+  (``window_view``), cols is the (N*Ho*Wo, kh*kw*C) transpose of the matrix
+  above, and dx is built one window position at a time, dy @ kernel[a, b]^T
+  added onto its slice of pixels. Both give the same numbers.
+- pooling: loop over the ph*pw positions INSIDE a window (4 for 2x2), each
+  a strided slice of the whole batch, combined with a maximum or a sum.
+  Backward sends dy to the slice that held the maximum (or spreads it).
+
+Arrays are made through ``nnedu.backend.xp``, and the work is slicing, matrix
+products and elementwise operations, so the same code can run on a GPU array
+module; the one NumPy-specific call is ``as_strided`` in ``window_view``
+(CuPy has it too). The inputs are checked for shape and type only, never
+scanned for nan: a model checks its data once, at its boundary.
+float32 and float64 inputs keep their type; other numbers become ``nnedu.config.floatx()``.
+
+>>> x = xp.arange(16.0).reshape(1, 4, 4, 1)
+>>> y, cache = conv2d_forward(x, xp.ones((2, 2, 1, 1)), stride=2)
+>>> y[0, :, :, 0]
+array([[10., 18.],
+       [42., 50.]])
 """
 
-import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from nnedu._validate import as_numbers, check_int, check_pair
+from nnedu.backend import xp
+
 PADDINGS = ("valid", "same")
-CACHE_BLOCK = 2 ** 17  # numbers of dy (1 MiB in float64) handled at a time in the backward pass
 
 
 # ------------------------------------------------------------------ sizes
@@ -50,15 +87,15 @@ def output_size(n, f, padding="valid", stride=1):
     (26, 28, 14)
     """
     for value, what in ((n, "n"), (f, "f"), (stride, "stride")):
-        _check_int(value, what, minimum=1)
+        check_int(value, what, minimum=1)
     if padding == "same":
         return -(-n // stride)  # ceil(n / stride)
     if padding == "valid":
         p = 0
-    elif isinstance(padding, (int, np.integer)) and not isinstance(padding, bool):
-        p = _check_int(padding, "padding", minimum=0)
-    else:
+    elif isinstance(padding, str):
         raise ValueError(f"padding must be 'valid', 'same' or an int, but got {padding!r}")
+    else:
+        p = check_int(padding, "padding", minimum=0)
     if n + 2 * p < f:
         raise ValueError(f"a window of size {f} does not fit in {n} pixels padded with {p} "
                          f"on each side (n + 2p = {n + 2 * p} < f)")
@@ -75,8 +112,7 @@ def pad_amounts(n, f, padding="valid", stride=1):
     >>> pad_amounts(28, 3, "same"), pad_amounts(28, 2, "same"), pad_amounts(28, 3)
     ((1, 1), (0, 1), (0, 0))
     """
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be 'valid' or 'same', but got {padding!r}")
+    _check_padding(padding)
     if padding == "valid":
         return 0, 0
     out = output_size(n, f, "same", stride)
@@ -87,112 +123,139 @@ def pad_amounts(n, f, padding="valid", stride=1):
 # ------------------------------------------------------------------ naive loops
 
 
-def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
+def conv2d_forward_naive(x, kernel, bias=None, stride=1, padding="valid"):
     """2-D cross-correlation with explicit loops (for reading and checking; slow).
 
-    y[n, i, j, f] = sum over (a, b, c) of xp[n, i*sh + a, j*sw + b, c] * kernel[a, b, c, f]
-                    + bias[f],
-    where xp is x with the padding zeros added.
+    y[n, i, j, f] = bias[f] + sum over (a, b, c) of
+                    x_pad[n, i*sh + a, j*sw + b, c] * kernel[a, b, c, f],
+    where x_pad is x with the padding zeros added.
 
-    x: (N, H, W, C), kernel: (kh, kw, C, F), bias: (F,) or None -> y: (N, Ho, Wo, F).
+    Inputs:
+    - x: (N, H, W, C) images
+    - kernel: (kh, kw, C, F), one kh x kw x C filter per output channel
+    - bias: (F,), or None for no bias
+    - stride: int or pair (sh, sw); padding: "valid" or "same"
+    Returns (y, cache):
+    - y: (N, Ho, Wo, F), with Ho = output_size(H, kh, padding, sh), Wo likewise
+    - cache: (x, kernel, (sh, sw), padding), for ``conv2d_backward_naive``
     """
     x, kernel, bias = _check_conv_args(x, kernel, bias)
-    (sh, sw), (kh, kw, _, filters) = _pair(stride, "stride"), kernel.shape
-    xp, _ = _pad_for(x, kh, kw, (sh, sw), padding)
-    n_samples, height, width = x.shape[0], xp.shape[1], xp.shape[2]
-    out_h, out_w = (height - kh) // sh + 1, (width - kw) // sw + 1
-    y = np.zeros((n_samples, out_h, out_w, filters), dtype=x.dtype)
+    (sh, sw), (kh, kw, _, filters) = check_pair(stride, "stride"), kernel.shape
+    x_pad, _ = _pad(x, kh, kw, (sh, sw), padding)
+    n_samples, out_h, out_w = x.shape[0], *_out_hw(x_pad.shape[1:3], kh, kw, (sh, sw))
+    y = xp.zeros((n_samples, out_h, out_w, filters), dtype=x.dtype)
     for n in range(n_samples):
         for i in range(out_h):
             for j in range(out_w):
-                window = xp[n, i * sh:i * sh + kh, j * sw:j * sw + kw, :]  # (kh, kw, C)
+                window = x_pad[n, i * sh:i * sh + kh, j * sw:j * sw + kw, :]  # (kh, kw, C)
                 for f in range(filters):
-                    y[n, i, j, f] = np.sum(window * kernel[:, :, :, f]) + bias[f]
-    return y
+                    y[n, i, j, f] = xp.sum(window * kernel[:, :, :, f]) + bias[f]
+    return y, (x, kernel, (sh, sw), padding)
 
 
-def conv2d_naive_backward(dy, x, kernel, stride=1, padding="valid"):
-    """Gradients of ``conv2d_naive`` with explicit loops: (dx, dkernel, dbias).
+def conv2d_backward_naive(dy, cache):
+    """Gradients of ``conv2d_forward_naive`` with explicit loops: (dx, dkernel, dbias).
 
-    Each output y[n, i, j, f] used one window of xp and filter f, so its
-    gradient dy[n, i, j, f] flows back to both:
-    dkernel[..., f] += dy[n, i, j, f] * window,  dxp[window] += dy[n, i, j, f] * kernel[..., f],
-    dbias[f] += dy[n, i, j, f].
+    Each output y[n, i, j, f] used one window of x_pad and filter f, so its
+    gradient g = dy[n, i, j, f] flows back to both:
+    dkernel[:, :, :, f] += g * window,  dx_pad[window] += g * kernel[:, :, :, f],
+    dbias[f] += g.
 
-    dy: (N, Ho, Wo, F), x: (N, H, W, C), kernel: (kh, kw, C, F)
-    -> dx: (N, H, W, C), dkernel: (kh, kw, C, F), dbias: (F,).
+    Inputs:
+    - dy: (N, Ho, Wo, F), the gradient of the loss with respect to y
+    - cache: from ``conv2d_forward_naive``
+    Returns dx: (N, H, W, C), dkernel: (kh, kw, C, F), dbias: (F,).
     """
-    x, kernel, _ = _check_conv_args(x, kernel, None)
-    (sh, sw), (kh, kw, _, filters) = _pair(stride, "stride"), kernel.shape
-    xp, (top, left) = _pad_for(x, kh, kw, (sh, sw), padding)
-    dxp, dkernel = np.zeros_like(xp), np.zeros_like(kernel)
-    dbias = np.zeros(filters, dtype=x.dtype)
-    dy = np.asarray(dy, dtype=x.dtype)
+    x, kernel, (sh, sw), padding = cache
+    kh, kw, _, filters = kernel.shape
+    x_pad, (top, left) = _pad(x, kh, kw, (sh, sw), padding)
+    dy = _check_upstream(dy, (x.shape[0], *_out_hw(x_pad.shape[1:3], kh, kw, (sh, sw)),
+                              filters), x.dtype)
+    dx_pad, dkernel = xp.zeros_like(x_pad), xp.zeros_like(kernel)
+    dbias = xp.zeros(filters, dtype=x.dtype)
     for n in range(dy.shape[0]):
         for i in range(dy.shape[1]):
             for j in range(dy.shape[2]):
                 rows, cols = slice(i * sh, i * sh + kh), slice(j * sw, j * sw + kw)
                 for f in range(filters):
                     g = dy[n, i, j, f]
-                    dkernel[:, :, :, f] += g * xp[n, rows, cols, :]
-                    dxp[n, rows, cols, :] += g * kernel[:, :, :, f]
+                    dkernel[:, :, :, f] += g * x_pad[n, rows, cols, :]
+                    dx_pad[n, rows, cols, :] += g * kernel[:, :, :, f]
                     dbias[f] += g
-    dx = dxp[:, top:top + x.shape[1], left:left + x.shape[2], :]
-    return dx, dkernel, dbias
+    return dx_pad[:, top:top + x.shape[1], left:left + x.shape[2], :], dkernel, dbias
 
 
-def maxpool_naive(x, pool_size=2, stride=None, padding="valid"):
-    """Max pooling with explicit loops: the largest value of each window, channel by channel.
+def maxpool_forward_naive(x, pool_size=2, stride=None, padding="valid"):
+    """Max pooling with explicit loops: y[n, i, j, c] = the largest of window (i, j), channel c.
 
-    x: (N, H, W, C) -> y: (N, Ho, Wo, C). ``stride`` defaults to ``pool_size``
-    (Keras). With "same" padding the padded positions are ignored.
+    Inputs: x: (N, H, W, C); pool_size: int or (ph, pw); stride: int, pair or
+    None for ``pool_size`` (Keras); padding: "valid" or "same" (padded
+    positions are never the maximum).
+    Returns (y, cache): y: (N, Ho, Wo, C); cache: (x, (ph, pw), (sh, sw), padding).
     """
-    return _pool_naive(x, pool_size, stride, padding, np.max)
+    return _pool_forward_naive(x, pool_size, stride, padding, xp.max)
 
 
-def avgpool_naive(x, pool_size=2, stride=None, padding="valid"):
-    """Average pooling with explicit loops: the mean of each window, channel by channel.
-
-    x: (N, H, W, C) -> y: (N, Ho, Wo, C). With "same" padding the mean is over
-    the real pixels of the window only (the padding is not counted), as in Keras.
-    """
-    return _pool_naive(x, pool_size, stride, padding, np.mean)
-
-
-def maxpool_naive_backward(dy, x, pool_size=2, stride=None, padding="valid"):
+def maxpool_backward_naive(dy, cache):
     """Gradient of max pooling, with loops: each dy goes to the position of its window's max.
 
-    (If several positions share the max, the first one in row-major order gets it.)
-    dy: (N, Ho, Wo, C), x: (N, H, W, C) -> dx: (N, H, W, C).
+    If several positions share the max, the first one in row-major order gets
+    it (as PyTorch does). dy: (N, Ho, Wo, C), cache from
+    ``maxpool_forward_naive`` -> dx: (N, H, W, C).
     """
-    x = _check_images(x, "x")
-    dx = np.zeros_like(x)
-    dy = np.asarray(dy, dtype=x.dtype)
-    for n, i, j, rows, cols in _pool_windows(x, pool_size, stride, padding):
+    x, pool, stride, padding = cache
+    dy = _check_upstream(dy, (x.shape[0], *_pool_out_hw(x, pool, stride, padding), x.shape[3]),
+                         x.dtype)
+    dx = xp.zeros_like(x)
+    for n, i, j, rows, cols in _pool_windows(x, pool, stride, padding):
         for c in range(x.shape[3]):
             window = x[n, rows, cols, c]
-            a, b = np.unravel_index(np.argmax(window), window.shape)
+            a, b = divmod(int(xp.argmax(window)), window.shape[1])  # row, column of the max
             dx[n, rows.start + a, cols.start + b, c] += dy[n, i, j, c]
     return dx
 
 
-def _pool_naive(x, pool_size, stride, padding, reduce):
-    x = _check_images(x, "x")
-    out_h, out_w = _pool_output_hw(x, pool_size, stride, padding)
-    y = np.zeros((x.shape[0], out_h, out_w, x.shape[3]), dtype=x.dtype)
-    for n, i, j, rows, cols in _pool_windows(x, pool_size, stride, padding):
+def avgpool_forward_naive(x, pool_size=2, stride=None, padding="valid"):
+    """Average pooling with explicit loops: y[n, i, j, c] = the mean of window (i, j), channel c.
+
+    Same inputs as ``maxpool_forward_naive``. With "same" padding the mean is
+    over the real pixels of the window only (padding is not counted), as in Keras.
+    Returns (y, cache): y: (N, Ho, Wo, C); cache: (x, (ph, pw), (sh, sw), padding).
+    """
+    return _pool_forward_naive(x, pool_size, stride, padding, xp.mean)
+
+
+def avgpool_backward_naive(dy, cache):
+    """Gradient of average pooling, with loops: dy / count goes to each of the count pixels.
+
+    dy: (N, Ho, Wo, C), cache from ``avgpool_forward_naive`` -> dx: (N, H, W, C).
+    """
+    x, pool, stride, padding = cache
+    dy = _check_upstream(dy, (x.shape[0], *_pool_out_hw(x, pool, stride, padding), x.shape[3]),
+                         x.dtype)
+    dx = xp.zeros_like(x)
+    for n, i, j, rows, cols in _pool_windows(x, pool, stride, padding):
+        count = (rows.stop - rows.start) * (cols.stop - cols.start)
+        dx[n, rows, cols, :] += dy[n, i, j, :] / count
+    return dx
+
+
+def _pool_forward_naive(x, pool_size, stride, padding, reduce):
+    x = _check_images(x)
+    pool, stride = _pool_args(pool_size, stride)
+    y = xp.zeros((x.shape[0], *_pool_out_hw(x, pool, stride, padding), x.shape[3]), x.dtype)
+    for n, i, j, rows, cols in _pool_windows(x, pool, stride, padding):
         for c in range(x.shape[3]):
             y[n, i, j, c] = reduce(x[n, rows, cols, c])
-    return y
+    return y, (x, pool, stride, padding)
 
 
-def _pool_windows(x, pool_size, stride, padding):
+def _pool_windows(x, pool, stride, padding):
     """Yield (n, i, j, rows, cols): each output position and its window, clipped to x."""
-    (ph, pw), (sh, sw) = _pair(pool_size, "pool_size"), _pair(stride or pool_size, "stride")
+    (ph, pw), (sh, sw) = pool, stride
     height, width = x.shape[1], x.shape[2]
-    top = pad_amounts(height, ph, padding, sh)[0]
-    left = pad_amounts(width, pw, padding, sw)[0]
-    out_h, out_w = _pool_output_hw(x, pool_size, stride, padding)
+    top, left = pad_amounts(height, ph, padding, sh)[0], pad_amounts(width, pw, padding, sw)[0]
+    out_h, out_w = _pool_out_hw(x, pool, stride, padding)
     for n in range(x.shape[0]):
         for i in range(out_h):
             r0 = i * sh - top
@@ -202,154 +265,241 @@ def _pool_windows(x, pool_size, stride, padding):
                 yield n, i, j, rows, slice(max(c0, 0), min(c0 + pw, width))
 
 
-def _pool_output_hw(x, pool_size, stride, padding):
-    (ph, pw), (sh, sw) = _pair(pool_size, "pool_size"), _pair(stride or pool_size, "stride")
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be 'valid' or 'same', but got {padding!r}")
-    return (output_size(x.shape[1], ph, padding, sh), output_size(x.shape[2], pw, padding, sw))
-
-
 # ------------------------------------------------------------------ im2col / col2im
 
 
-def window_view(xp, kh, kw, stride=1):
-    """Every kh x kw window of ``xp`` as a view (no copy): (N, Ho, Wo, kh, kw, C).
+def im2col(x_pad, kh, kw, stride=1, out=None):
+    """Copy every kh x kw window of the padded images into one column: cols (kh*kw*C, N*Ho*Wo).
 
-    view[n, i, j, a, b, c] = xp[n, i*sh + a, j*sw + b, c]. Built with
-    ``as_strided``: moving one window right is sw columns in memory, moving
-    inside the window is one column. Read-only: the windows overlap.
-    xp: (N, Hp, Wp, C), already padded.
+    cols[(a, b, c), (n, i, j)] = x_pad[c, n, i*sh + a, j*sw + b]: row (a, b, c)
+    holds what lies under position (a, b) of the window, channel c, for every
+    output pixel (n, i, j). The rows are in the order of
+    ``kernel.reshape(kh*kw*C, F)``, so ``cols.T @ kernel.reshape(-1, F)`` is
+    the whole convolution. One slice copy per window position (a, b).
+
+    x_pad: (C, N, Hp, Wp), padded and channels-first (see ``_pad_channels_first``).
+    out: None, or a C-contiguous (kh*kw*C, N*Ho*Wo) array to write cols into.
     """
-    sh, sw = _pair(stride, "stride")
-    n, height, width, channels = xp.shape
-    out_h, out_w = (height - kh) // sh + 1, (width - kw) // sw + 1
-    s_n, s_h, s_w, s_c = xp.strides
-    return as_strided(xp, shape=(n, out_h, out_w, kh, kw, channels),
-                      strides=(s_n, s_h * sh, s_w * sw, s_h, s_w, s_c), writeable=False)
-
-
-def im2col(xp, kh, kw, stride=1):
-    """Copy every window of ``xp`` into one row: cols (N*Ho*Wo, kh*kw*C).
-
-    Row (n, i, j) holds the window under output pixel (i, j) of sample n, in
-    the same (a, b, c) order as ``kernel.reshape(kh*kw*C, F)``, so
-    ``cols @ kernel.reshape(-1, F)`` is the whole convolution.
-    xp: (N, Hp, Wp, C), already padded.
-    """
-    windows = window_view(xp, kh, kw, stride)
-    n, out_h, out_w = windows.shape[:3]
-    return windows.reshape(n * out_h * out_w, -1)
-
-
-def col2im(dcols, xp_shape, kh, kw, stride=1):
-    """Inverse bookkeeping of im2col: add the gradient of every window copy back onto its pixel.
-
-    A pixel lies in several windows, so its gradient is the SUM of the
-    gradients of all its copies. The loop runs over the kh*kw positions
-    (a, b) inside a window; each adds one strided slice for the whole batch:
-    dxp[:, a + i*sh, b + j*sw, :] += dcols[(n, i, j), (a, b, :)].
-
-    dcols: (N*Ho*Wo, kh*kw*C), im2col's layout -> dxp: xp_shape = (N, Hp, Wp, C).
-    """
-    sh, sw = _pair(stride, "stride")
-    n, height, width, channels = xp_shape
-    out_h, out_w = (height - kh) // sh + 1, (width - kw) // sw + 1
-    dcols = dcols.reshape(n, out_h, out_w, kh, kw, channels)
-    dxp = np.zeros(xp_shape, dtype=dcols.dtype)
+    (sh, sw), (channels, n, height, width) = check_pair(stride, "stride"), x_pad.shape
+    out_h, out_w = _out_hw((height, width), kh, kw, (sh, sw))
+    if out is None:
+        out = xp.empty((kh * kw * channels, n * out_h * out_w), dtype=x_pad.dtype)
+    cols = out.reshape(kh, kw, channels, n, out_h, out_w)  # a view of out
     for a in range(kh):
         for b in range(kw):
-            dxp[:, _span(a, out_h, sh), _span(b, out_w, sw), :] += dcols[:, :, :, a, b, :]
-    return dxp
+            cols[a, b] = x_pad[:, :, _span(a, out_h, sh), _span(b, out_w, sw)]
+    return out
+
+
+def col2im(dcols, x_pad_shape, kh, kw, stride=1):
+    """im2col backwards: add the gradient of every window copy back onto its pixel.
+
+    A pixel lies in several windows, so its gradient is the SUM of the
+    gradients of all its copies:
+    dx_pad[c, n, i*sh + a, j*sw + b] += dcols[(a, b, c), (n, i, j)],
+    done as one slice addition per window position (a, b), the same slices
+    that ``im2col`` copied.
+
+    dcols: (kh*kw*C, N*Ho*Wo), im2col's layout
+    -> dx_pad: x_pad_shape = (C, N, Hp, Wp), channels-first.
+    """
+    (sh, sw), (channels, n, height, width) = check_pair(stride, "stride"), x_pad_shape
+    out_h, out_w = _out_hw((height, width), kh, kw, (sh, sw))
+    dcols = dcols.reshape(kh, kw, channels, n, out_h, out_w)
+    dx_pad = xp.zeros(x_pad_shape, dtype=dcols.dtype)
+    for a in range(kh):
+        for b in range(kw):
+            dx_pad[:, :, _span(a, out_h, sh), _span(b, out_w, sw)] += dcols[a, b]
+    return dx_pad
+
+
+def window_view(x_pad, kh, kw, stride=1):
+    """Every kh x kw window of channels-last images, as a view (no copy): (N, Ho, Wo, kh, kw, C).
+
+    view[n, i, j, a, b, c] = x_pad[n, i*sh + a, j*sw + b, c], built by giving
+    the same memory new strides: one step along j moves sw columns, one step
+    along b moves one column. ``view.reshape(N*Ho*Wo, kh*kw*C)`` is im2col in
+    the channels-last layout (one copy). Read-only, as the windows overlap.
+    This is the one NumPy-specific call of the module (CuPy has it too).
+    x_pad: (N, Hp, Wp, C), already padded.
+    """
+    (sh, sw), (n, height, width, channels) = check_pair(stride, "stride"), x_pad.shape
+    out_h, out_w = _out_hw((height, width), kh, kw, (sh, sw))
+    s_n, s_h, s_w, s_c = x_pad.strides
+    return as_strided(x_pad, shape=(n, out_h, out_w, kh, kw, channels),
+                      strides=(s_n, s_h * sh, s_w * sw, s_h, s_w, s_c), writeable=False)
 
 
 # ------------------------------------------------------------------ vectorized convolution
 
+# Copying windows is what costs, and a copy is fast when it moves long runs of
+# neighbouring numbers. With few channels the runs are image rows, so the
+# images are copied channels-first (C, N, H, W); from this many channels on,
+# a pixel's C channels are a long enough run and the channels-last layout
+# (N, H, W, C), which needs no transposing, is faster (measured in PERF.md's shapes).
+MANY_CHANNELS = 8
+CACHE_BLOCK = 2 ** 17  # numbers of dy (1 MiB in float64) handled at a time for dx
+# The matrix products with cols are taken this many output pixels (columns of
+# cols, or rows in the channels-last layout) at a time: the same sums, but
+# OpenBLAS runs these narrow products up to 25 % faster on blocks that stay in
+# the CPU cache.
+GEMM_BLOCK = 4096
+
 
 def conv2d_forward(x, kernel, bias=None, stride=1, padding="valid"):
-    """Vectorized 2-D cross-correlation via im2col and one matrix product.
+    """Vectorized 2-D cross-correlation: im2col and one matrix product.
 
-    x: (N, H, W, C), kernel: (kh, kw, C, F), bias: (F,) or None
-    -> y: (N, Ho, Wo, F) and a cache for ``conv2d_backward``.
-    Same numbers as ``conv2d_naive``.
+    y = cols^T @ K + bias, with cols = im2col(x padded), one column per output
+    pixel and one row per (a, b, c) of the window, and K = kernel as a
+    (kh*kw*C, F) matrix. Same inputs and outputs as ``conv2d_forward_naive``:
+
+    Inputs:
+    - x: (N, H, W, C), kernel: (kh, kw, C, F), bias: (F,) or None
+    - stride: int or pair (sh, sw); padding: "valid" or "same"
+    Returns (y, cache):
+    - y: (N, Ho, Wo, F)
+    - cache: (cols, kernel, x.shape, x_pad.shape, (top, left), (sh, sw)), for
+      ``conv2d_backward``; cols is kept because dkernel needs it. With fewer
+      than MANY_CHANNELS channels, x_pad is channels-first and cols is
+      (kh*kw*C + 1, N*Ho*Wo), with a last row of ones for the bias
+      (cs231n's "bias trick": y = [cols; 1]^T @ [K; bias]); otherwise x_pad is
+      channels-last and cols is the (N*Ho*Wo, kh*kw*C) matrix of ``window_view``.
     """
     x, kernel, bias = _check_conv_args(x, kernel, bias)
-    stride = _pair(stride, "stride")
-    kh, kw, _, filters = kernel.shape
-    xp, pads = _pad_for(x, kh, kw, stride, padding)
-    cols = im2col(xp, kh, kw, stride)                    # (N*Ho*Wo, kh*kw*C)
-    y = cols @ kernel.reshape(-1, filters)               # (N*Ho*Wo, F)
-    y += bias
-    out_h, out_w = _conv_output_hw(xp.shape, kh, kw, stride)
-    cache = (x.shape, xp.shape, pads, cols, kernel, stride)
-    return y.reshape(x.shape[0], out_h, out_w, filters), cache
+    stride = check_pair(stride, "stride")
+    if x.shape[3] >= MANY_CHANNELS:
+        return _forward_channels_last(x, kernel, bias, stride, padding)
+    return _forward_channels_first(x, kernel, bias, stride, padding)
 
 
 def conv2d_backward(dy, cache):
-    """Gradients of ``conv2d_forward``: (dx, dkernel, dbias).
+    """Gradients of ``conv2d_forward``: (dx, dkernel, dbias), as ``conv2d_backward_naive``.
 
-    With dy2 = dy as a (N*Ho*Wo, F) matrix and K = kernel as a (kh*kw*C, F) matrix:
-    dkernel = cols^T dy2, dbias = sum of dy2 over rows, and
-    dx = col2im(dy2 K^T) without the padding.
-    dy: (N, Ho, Wo, F) -> dx: (N, H, W, C), dkernel: (kh, kw, C, F), dbias: (F,).
+    With dy2 = dy as an (N*Ho*Wo, F) matrix and K = kernel as (kh*kw*C, F):
+    dkernel = cols @ dy2, dbias = the sum of dy2's rows, and
+    dx = col2im(K @ dy2^T) without the padding.
+
+    Inputs: dy: (N, Ho, Wo, F); cache from ``conv2d_forward``.
+    Returns dx: (N, H, W, C), dkernel: (kh, kw, C, F), dbias: (F,).
     """
-    x_shape, xp_shape, (top, left), cols, kernel, stride = cache
-    dy = np.asarray(dy, dtype=cols.dtype)
-    dy2 = dy.reshape(-1, kernel.shape[3])
-    dkernel = (dy2.T @ cols).T.reshape(kernel.shape)  # = cols^T dy2 (this order is faster)
-    dbias = dy2.sum(axis=0)
-    dxp = _input_gradient(dy, kernel, xp_shape, stride)
-    dx = dxp[:, top:top + x_shape[1], left:left + x_shape[2], :]
-    return dx, dkernel, dbias
+    channels = cache[1].shape[2]  # the kernel's C decided the layout, as in conv2d_forward
+    if channels >= MANY_CHANNELS:
+        return _backward_channels_last(dy, cache)
+    return _backward_channels_first(dy, cache)
 
 
-def _input_gradient(dy, kernel, xp_shape, stride):
-    """dxp = col2im(dy2 @ K^T), computed one kernel position (a, b) at a time.
+def _forward_channels_first(x, kernel, bias, stride, padding):
+    """conv2d_forward for few channels: x_pad (C, N, Hp, Wp), cols (kh*kw*C + 1, N*Ho*Wo)."""
+    kh, kw, _, filters = kernel.shape
+    x_pad, pads = _pad_channels_first(x, kh, kw, stride, padding)   # (C, N, Hp, Wp)
+    out_h, out_w = _out_hw(x_pad.shape[2:], kh, kw, stride)
+    cols = xp.empty((kernel[..., 0].size + 1, x.shape[0] * out_h * out_w), dtype=x.dtype)
+    im2col(x_pad, kh, kw, stride, out=cols[:-1])                   # (kh*kw*C, N*Ho*Wo)
+    cols[-1] = 1.0                                                 # the bias row
+    weights = xp.concatenate([kernel.reshape(-1, filters), bias[None, :]])    # [K; bias]
+    y = xp.empty((cols.shape[1], filters), dtype=x.dtype)          # (N*Ho*Wo, F)
+    for start in range(0, cols.shape[1], GEMM_BLOCK):              # y = cols^T @ weights
+        part = slice(start, start + GEMM_BLOCK)
+        xp.matmul(cols[:, part].T, weights, out=y[part])
+    cache = (cols, kernel, x.shape, x_pad.shape, pads, stride)
+    return y.reshape(x.shape[0], out_h, out_w, filters), cache
+
+
+def _backward_channels_first(dy, cache):
+    """[dkernel; dbias] = [cols; 1] @ dy2 (the row of ones sums dy2), dx = col2im(K @ dy2^T)."""
+    cols, kernel, x_shape, x_pad_shape, (top, left), stride = cache
+    kh, kw, _, filters = kernel.shape
+    out_hw = _out_hw(x_pad_shape[2:], kh, kw, stride)
+    dy2 = _check_upstream(dy, (x_shape[0], *out_hw, filters), cols.dtype).reshape(-1, filters)
+    dweights = xp.zeros((cols.shape[0], filters), dtype=cols.dtype)  # (kh*kw*C + 1, F)
+    for start in range(0, cols.shape[1], GEMM_BLOCK):              # dweights = cols @ dy2
+        part = slice(start, start + GEMM_BLOCK)
+        dweights += cols[:, part] @ dy2[part]
+    dcols = kernel.reshape(-1, filters) @ dy2.T                    # (kh*kw*C, N*Ho*Wo)
+    dx_pad = col2im(dcols, x_pad_shape, kh, kw, stride)            # (C, N, Hp, Wp)
+    dx = dx_pad[:, :, top:top + x_shape[1], left:left + x_shape[2]]
+    return dx.transpose(1, 2, 3, 0).copy(), dweights[:-1].reshape(kernel.shape), dweights[-1]
+
+
+def _forward_channels_last(x, kernel, bias, stride, padding):
+    """conv2d_forward for many channels: x_pad (N, Hp, Wp, C), cols (N*Ho*Wo, kh*kw*C)."""
+    kh, kw, _, filters = kernel.shape
+    x_pad, pads = _pad(x, kh, kw, stride, padding)                 # (N, Hp, Wp, C)
+    windows = window_view(x_pad, kh, kw, stride)                   # (N, Ho, Wo, kh, kw, C)
+    n, out_h, out_w = windows.shape[:3]
+    cols = windows.reshape(n * out_h * out_w, -1)                  # a copy: (N*Ho*Wo, kh*kw*C)
+    k2 = kernel.reshape(-1, filters)                               # K: (kh*kw*C, F)
+    y = xp.empty((cols.shape[0], filters), dtype=x.dtype)          # (N*Ho*Wo, F)
+    for start in range(0, cols.shape[0], GEMM_BLOCK):              # y = cols @ K
+        part = slice(start, start + GEMM_BLOCK)
+        xp.matmul(cols[part], k2, out=y[part])
+    y += bias
+    cache = (cols, kernel, x.shape, x_pad.shape, pads, stride)
+    return y.reshape(n, out_h, out_w, filters), cache
+
+
+def _backward_channels_last(dy, cache):
+    """dkernel = cols^T @ dy2, dbias = 1^T @ dy2, dx = the products dy2 @ K[a, b]^T, added up."""
+    cols, kernel, x_shape, x_pad_shape, (top, left), stride = cache
+    kh, kw, _, filters = kernel.shape
+    out_hw = _out_hw(x_pad_shape[1:3], kh, kw, stride)
+    dy = _check_upstream(dy, (x_shape[0], *out_hw, filters), cols.dtype)
+    dy2 = dy.reshape(-1, filters)                                  # (N*Ho*Wo, F)
+    dkernel_t = xp.zeros((filters, cols.shape[1]), dtype=cols.dtype)  # dkernel^T: (F, kh*kw*C)
+    for start in range(0, cols.shape[0], GEMM_BLOCK):              # = dy2^T @ cols (faster
+        part = slice(start, start + GEMM_BLOCK)                    # than cols^T @ dy2)
+        dkernel_t += dy2[part].T @ cols[part]
+    dkernel = dkernel_t.T.reshape(kernel.shape)
+    dbias = xp.ones(dy2.shape[0], dtype=dy2.dtype) @ dy2           # faster than dy2.sum(axis=0)
+    dx_pad = _input_gradient(dy, kernel, x_pad_shape, stride)      # (N, Hp, Wp, C)
+    return dx_pad[:, top:top + x_shape[1], left:left + x_shape[2], :], dkernel, dbias
+
+
+def _input_gradient(dy, kernel, x_pad_shape, stride):
+    """col2im(dy2 @ K^T) in the channels-last layout, one kernel position (a, b) at a time.
 
     The pixels under position (a, b) of every window receive dy2 @ kernel[a, b]^T,
     an (N*Ho*Wo, C) block: the same numbers as col2im, without building the big
     (N*Ho*Wo, kh*kw*C) matrix. The batch is taken a few samples at a time so that
     the kh*kw products re-read a block of dy that is still in the CPU cache.
-    dy: (N, Ho, Wo, F), kernel: (kh, kw, C, F) -> dxp: xp_shape = (N, Hp, Wp, C).
+    dy: (N, Ho, Wo, F), kernel: (kh, kw, C, F) -> dx_pad: x_pad_shape = (N, Hp, Wp, C).
     """
     kh, kw, channels, filters = kernel.shape
     n, out_h, out_w = dy.shape[:3]
-    dxp = np.zeros(xp_shape, dtype=dy.dtype)
-    step = max(1, CACHE_BLOCK // (out_h * out_w * filters))   # samples per block
+    dx_pad = xp.zeros(x_pad_shape, dtype=dy.dtype)
+    step = max(1, CACHE_BLOCK // (out_h * out_w * filters))      # samples per block
     for start in range(0, n, step):
         dy2 = dy[start:start + step].reshape(-1, filters)
-        dxp_block = dxp[start:start + step]                    # a view: adds land in dxp
+        block = dx_pad[start:start + step]                        # a view: adds land in dx_pad
         for a in range(kh):
             for b in range(kw):
                 grad = (dy2 @ kernel[a, b].T).reshape(-1, out_h, out_w, channels)
-                dxp_block[:, _span(a, out_h, stride[0]), _span(b, out_w, stride[1]), :] += grad
-    return dxp
-
-
-def _conv_output_hw(xp_shape, kh, kw, stride):
-    """(Ho, Wo) of a valid convolution of the padded images xp_shape = (N, Hp, Wp, C)."""
-    return (xp_shape[1] - kh) // stride[0] + 1, (xp_shape[2] - kw) // stride[1] + 1
+                block[:, _span(a, out_h, stride[0]), _span(b, out_w, stride[1]), :] += grad
+    return dx_pad
 
 
 # ------------------------------------------------------------------ vectorized pooling
 
 
 def maxpool_forward(x, pool_size=2, stride=None, padding="valid"):
-    """Vectorized max pooling: y = the max of the ph*pw strided slices of x.
+    """Vectorized max pooling: y = the elementwise maximum of ph*pw strided slices of x.
 
-    For 2x2 windows this is np.maximum of 4 slices (x[:, 0::2, 0::2],
-    x[:, 0::2, 1::2], ...), each covering the whole batch.
-    x: (N, H, W, C) -> y: (N, Ho, Wo, C) and a cache for ``maxpool_backward``.
+    For 2x2 windows at stride 2 these are the 4 slices x[:, 0::2, 0::2],
+    x[:, 0::2, 1::2], x[:, 1::2, 0::2], x[:, 1::2, 1::2], each covering the
+    whole batch. Same inputs and outputs as ``maxpool_forward_naive``:
+    x: (N, H, W, C) -> y: (N, Ho, Wo, C) and a cache
+    (x.shape, x_pad, (top, left), y, (ph, pw), (sh, sw)) for ``maxpool_backward``.
     """
-    x = _check_images(x, "x")
-    (ph, pw), stride = _pair(pool_size, "pool_size"), _pair(stride or pool_size, "stride")
-    xp, pads = _pad_for(x, ph, pw, stride, padding, value=-np.inf)
-    out_h, out_w = (xp.shape[1] - ph) // stride[0] + 1, (xp.shape[2] - pw) // stride[1] + 1
+    x = _check_images(x)
+    (ph, pw), stride = _pool_args(pool_size, stride)
+    x_pad, pads = _pad(x, ph, pw, stride, padding, value=-xp.inf)
+    out_h, out_w = _out_hw(x_pad.shape[1:3], ph, pw, stride)
     y = None
     for a in range(ph):
         for b in range(pw):
-            part = xp[:, _span(a, out_h, stride[0]), _span(b, out_w, stride[1]), :]
-            y = part.copy() if y is None else np.maximum(y, part, out=y)
-    return y, (x.shape, xp, pads, y, (ph, pw), stride)
+            part = x_pad[:, _span(a, out_h, stride[0]), _span(b, out_w, stride[1]), :]
+            y = part.copy() if y is None else xp.maximum(y, part, out=y)
+    return y, (x.shape, x_pad, pads, y, (ph, pw), stride)
 
 
 def maxpool_backward(dy, cache):
@@ -359,67 +509,81 @@ def maxpool_backward(dy, cache):
     windows whose max has not been found yet, so on ties only the first
     position gets the gradient (as PyTorch does). When windows do not overlap
     (stride >= pool size, the usual 2x2 stride 2) every pixel belongs to at
-    most one window, so the gradient is written into dx instead of added.
-    dy: (N, Ho, Wo, C) -> dx: (N, H, W, C).
+    most one window, so the gradient is written into dx instead of added; if
+    the windows also tile the image exactly, every pixel is written once and
+    dx needs no zeros to start from.
+    dy: (N, Ho, Wo, C), cache from ``maxpool_forward`` -> dx: (N, H, W, C).
     """
-    x_shape, xp, (top, left), y, (ph, pw), (sh, sw) = cache
+    x_shape, x_pad, (top, left), y, (ph, pw), (sh, sw) = cache
     out_h, out_w = y.shape[1:3]
-    dy = np.asarray(dy, dtype=y.dtype)
-    dxp = np.zeros(xp.shape, dtype=y.dtype)
-    free = np.ones(y.shape, dtype=bool)
-    hit = np.empty(y.shape, dtype=bool)
+    dy = _check_upstream(dy, y.shape, y.dtype)
+    tiled = (sh, sw) == (ph, pw) and x_pad.shape[1:3] == (out_h * ph, out_w * pw)
+    dx_pad = (xp.empty if tiled else xp.zeros)(x_pad.shape, dtype=y.dtype)
+    free = xp.ones(y.shape, dtype=bool)
+    hit = xp.empty(y.shape, dtype=bool)
     for a in range(ph):
         for b in range(pw):
             where = (slice(None), _span(a, out_h, sh), _span(b, out_w, sw))
-            np.equal(xp[where], y, out=hit)   # this position holds the max ...
-            hit &= free                       # ... and no earlier position did
+            xp.equal(x_pad[where], y, out=hit)   # this position holds the max ...
+            hit &= free                          # ... and no earlier position did
             free ^= hit
-            if sh < ph or sw < pw:            # overlapping windows: add
-                dxp[where] += dy * hit
+            if sh < ph or sw < pw:               # overlapping windows: add
+                dx_pad[where] += dy * hit
             else:
-                np.multiply(dy, hit, out=dxp[where])
-    return dxp[:, top:top + x_shape[1], left:left + x_shape[2], :]
+                xp.multiply(dy, hit, out=dx_pad[where])
+    return dx_pad[:, top:top + x_shape[1], left:left + x_shape[2], :]
 
 
 def avgpool_forward(x, pool_size=2, stride=None, padding="valid"):
-    """Vectorized average pooling: the sum of the ph*pw strided slices, divided by the count.
+    """Vectorized average pooling: the sum of ph*pw strided slices of x, divided by the count.
 
     The count is ph*pw, or with "same" padding the number of real pixels in
-    each window. x: (N, H, W, C) -> y: (N, Ho, Wo, C) and a cache.
+    each window (the window sums of an image of ones). Same inputs and
+    outputs as ``avgpool_forward_naive``: x: (N, H, W, C) -> y: (N, Ho, Wo, C)
+    and a cache (x.shape, x_pad.shape, (top, left), counts, (ph, pw), (sh, sw)).
     """
-    x = _check_images(x, "x")
-    (ph, pw), stride = _pair(pool_size, "pool_size"), _pair(stride or pool_size, "stride")
-    xp, pads = _pad_for(x, ph, pw, stride, padding)
-    out_h, out_w = (xp.shape[1] - ph) // stride[0] + 1, (xp.shape[2] - pw) // stride[1] + 1
-    counts = _window_sums(_pad_for(np.ones((1,) + x.shape[1:3] + (1,), x.dtype), ph, pw,
-                                   stride, padding)[0], ph, pw, stride, out_h, out_w)
-    y = _window_sums(xp, ph, pw, stride, out_h, out_w) / counts
-    return y, (x.shape, xp.shape, pads, counts, (ph, pw), stride)
+    x = _check_images(x)
+    (ph, pw), stride = _pool_args(pool_size, stride)
+    x_pad, pads = _pad(x, ph, pw, stride, padding)
+    out_h, out_w = _out_hw(x_pad.shape[1:3], ph, pw, stride)
+    ones = _pad(xp.ones((1, x.shape[1], x.shape[2], 1), dtype=x.dtype), ph, pw, stride,
+                padding)[0]
+    counts = _window_sums(ones, ph, pw, stride, out_h, out_w)          # (1, Ho, Wo, 1)
+    y = _window_sums(x_pad, ph, pw, stride, out_h, out_w) / counts
+    return y, (x.shape, x_pad.shape, pads, counts, (ph, pw), stride)
 
 
 def avgpool_backward(dy, cache):
     """Gradient of average pooling: each window's dy / count is added to every pixel of it.
 
-    dy: (N, Ho, Wo, C) -> dx: (N, H, W, C).
+    dy: (N, Ho, Wo, C), cache from ``avgpool_forward`` -> dx: (N, H, W, C).
     """
-    x_shape, xp_shape, (top, left), counts, (ph, pw), (sh, sw) = cache
-    share = np.asarray(dy) / counts
-    out_h, out_w = share.shape[1:3]
-    dxp = np.zeros(xp_shape, dtype=share.dtype)
+    x_shape, x_pad_shape, (top, left), counts, (ph, pw), (sh, sw) = cache
+    out_h, out_w = counts.shape[1:3]
+    share = _check_upstream(dy, (x_shape[0], out_h, out_w, x_shape[3]), counts.dtype) / counts
+    dx_pad = xp.zeros(x_pad_shape, dtype=share.dtype)
     for a in range(ph):
         for b in range(pw):
-            dxp[:, _span(a, out_h, sh), _span(b, out_w, sw), :] += share
-    return dxp[:, top:top + x_shape[1], left:left + x_shape[2], :]
+            dx_pad[:, _span(a, out_h, sh), _span(b, out_w, sw), :] += share
+    return dx_pad[:, top:top + x_shape[1], left:left + x_shape[2], :]
 
 
-def _window_sums(xp, ph, pw, stride, out_h, out_w):
-    """Sum of every ph x pw window (stride ``stride``) of xp: (N, Ho, Wo, C)."""
+def _window_sums(x_pad, ph, pw, stride, out_h, out_w):
+    """Sum of every ph x pw window (stride ``stride``) of x_pad: (N, Ho, Wo, C)."""
     total = None
     for a in range(ph):
         for b in range(pw):
-            part = xp[:, _span(a, out_h, stride[0]), _span(b, out_w, stride[1]), :]
-            total = part.copy() if total is None else np.add(total, part, out=total)
+            part = x_pad[:, _span(a, out_h, stride[0]), _span(b, out_w, stride[1]), :]
+            total = part.copy() if total is None else xp.add(total, part, out=total)
     return total
+
+
+# ------------------------------------------------------------------ the names of before
+
+
+def conv2d_naive(x, kernel, bias=None, stride=1, padding="valid"):
+    """y alone from ``conv2d_forward_naive`` (the name this function had before; kept)."""
+    return conv2d_forward_naive(x, kernel, bias, stride, padding)[0]
 
 
 # ------------------------------------------------------------------ helpers
@@ -430,59 +594,91 @@ def _span(offset, count, stride):
     return slice(offset, offset + stride * (count - 1) + 1, stride)
 
 
-def _pad_for(x, kh, kw, stride, padding, value=0.0):
-    """x padded for the given window and padding; returns (xp, (top, left))."""
-    sh, sw = _pair(stride, "stride")
-    top, bottom = pad_amounts(x.shape[1], kh, padding, sh)
-    left, right = pad_amounts(x.shape[2], kw, padding, sw)
-    if x.shape[1] + top + bottom < kh or x.shape[2] + left + right < kw:
-        raise ValueError(f"a {kh}x{kw} window does not fit in images of {x.shape[1]}x"
-                         f"{x.shape[2]} pixels with padding {padding!r}")
+def _out_hw(padded_hw, kh, kw, stride):
+    """(Ho, Wo) of a kh x kw window slid with ``stride`` over padded images (Hp, Wp)."""
+    return (padded_hw[0] - kh) // stride[0] + 1, (padded_hw[1] - kw) // stride[1] + 1
+
+
+def _pad_sizes(x_shape, kh, kw, stride, padding):
+    """((top, bottom), (left, right)) for images x_shape = (N, H, W, C), or a ValueError."""
+    top_bottom = pad_amounts(x_shape[1], kh, padding, stride[0])
+    left_right = pad_amounts(x_shape[2], kw, padding, stride[1])
+    if x_shape[1] + sum(top_bottom) < kh or x_shape[2] + sum(left_right) < kw:
+        raise ValueError(f"a {kh}x{kw} window does not fit in images of {x_shape[1]}x"
+                         f"{x_shape[2]} pixels with padding {padding!r}")
+    return top_bottom, left_right
+
+
+def _pad(x, kh, kw, stride, padding, value=0.0):
+    """x (N, H, W, C) with the padding for a kh x kw window; returns (x_pad, (top, left))."""
+    (top, bottom), (left, right) = _pad_sizes(x.shape, kh, kw, stride, padding)
     if top == bottom == left == right == 0:
         return x, (0, 0)
     n, height, width, channels = x.shape
-    xp = np.full((n, height + top + bottom, width + left + right, channels), value, x.dtype)
-    xp[:, top:top + height, left:left + width, :] = x
-    return xp, (top, left)
+    x_pad = xp.full((n, height + top + bottom, width + left + right, channels), value, x.dtype)
+    x_pad[:, top:top + height, left:left + width, :] = x
+    return x_pad, (top, left)
 
 
-def _pair(value, name):
-    """An int or a pair of ints as a pair: 2 -> (2, 2), (1, 2) -> (1, 2)."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = (value, value)
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise ValueError(f"{name} must be an int or a pair of ints, but got {value!r}")
-    return (_check_int(value[0], name, 1), _check_int(value[1], name, 1))
+def _pad_channels_first(x, kh, kw, stride, padding):
+    """x (N, H, W, C) padded AND transposed in one copy: (x_pad (C, N, Hp, Wp), (top, left))."""
+    (top, bottom), (left, right) = _pad_sizes(x.shape, kh, kw, stride, padding)
+    n, height, width, channels = x.shape
+    x_pad = xp.zeros((channels, n, height + top + bottom, width + left + right), x.dtype)
+    x_pad[:, :, top:top + height, left:left + width] = x.transpose(3, 0, 1, 2)
+    return x_pad, (top, left)
 
 
-def _check_int(value, name, minimum):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, but got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, but got {value}")
-    return int(value)
+def _check_padding(padding):
+    if padding not in PADDINGS:
+        raise ValueError(f"padding must be 'valid' or 'same', but got {padding!r}")
 
 
-def _check_images(x, name):
-    """x as a float array of shape (N, H, W, C) (float32 kept), or a clear error."""
-    x = np.asarray(x)
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers, but has dtype {x.dtype}")
+def _pool_args(pool_size, stride):
+    """(ph, pw), (sh, sw) from pool_size and stride (None: the pool size, as in Keras)."""
+    pool = check_pair(pool_size, "pool_size")
+    return pool, (pool if stride is None else check_pair(stride, "stride"))
+
+
+def _pool_out_hw(x, pool, stride, padding):
+    (ph, pw), (sh, sw) = pool, stride
+    _check_padding(padding)
+    return output_size(x.shape[1], ph, padding, sh), output_size(x.shape[2], pw, padding, sw)
+
+
+def _check_images(x):
+    """x as an array of shape (N, H, W, C) (float32 and float64 kept), or a clear error.
+
+    Cheap on purpose (no scan of the values): the model checks its inputs once.
+    """
+    x = as_numbers(x, "x")
     if x.ndim != 4:
-        raise ValueError(f"{name} must be a batch of images of shape (N, H, W, C), but got "
+        raise ValueError(f"x must be a batch of images of shape (N, H, W, C), but got "
                          f"an array of shape {x.shape}")
-    return x if x.dtype == np.float32 else x.astype(np.float64, copy=False)
+    return x
 
 
 def _check_conv_args(x, kernel, bias):
     """Check x (N, H, W, C), kernel (kh, kw, C, F) and bias (F,) agree; bias None -> zeros."""
-    x = _check_images(x, "x")
-    kernel = np.asarray(kernel, dtype=x.dtype)
+    x = _check_images(x)
+    kernel = xp.asarray(kernel, dtype=x.dtype)
     if kernel.ndim != 4 or kernel.shape[2] != x.shape[3]:
         raise ValueError(f"kernel must have shape (kh, kw, {x.shape[3]}, filters) for inputs "
                          f"with {x.shape[3]} channels, but got shape {kernel.shape}")
     filters = kernel.shape[3]
-    bias = np.zeros(filters, x.dtype) if bias is None else np.asarray(bias, dtype=x.dtype)
+    bias = xp.zeros(filters, x.dtype) if bias is None else xp.asarray(bias, dtype=x.dtype)
     if bias.shape != (filters,):
         raise ValueError(f"bias must have shape ({filters},), but got shape {bias.shape}")
     return x, kernel, bias
+
+
+def _check_upstream(dy, shape, dtype):
+    """dy as an array of ``dtype`` with the shape of the forward output, or a ValueError."""
+    dy = xp.asarray(dy, dtype=dtype)
+    if dy.shape != tuple(shape):
+        raise ValueError(f"dy must have the shape of the forward pass's output {tuple(shape)}, "
+                         f"but got shape {dy.shape}")
+    return dy
+
+
+_pair = check_pair  # the name nnedu.layers used for check_pair before it moved to _validate

@@ -12,7 +12,9 @@ Real images, shipped with the package (nothing to download)::
 
 and the full MNIST (70,000 images), downloaded once into a cache folder:
 ``load_mnist()``. Helpers: ``logic_gate``, ``one_hot``, ``train_val_test_split``,
-``minibatches``, ``read_idx``. Where the shipped data comes from and its licences:
+``minibatches``, ``read_idx``. Image augmentation for the training data
+(chapter 09): ``flip_horizontal``, ``shift_images``, ``rotate_images``, ``add_noise``
+and ``augment_images`` (all four at random). Where the shipped data comes from and its licences:
 nnedu/_data/README.md.
 """
 
@@ -23,9 +25,17 @@ from pathlib import Path
 
 import numpy as np
 
-from nnedu._validate import as_float_array, check_choice
+from nnedu._validate import (
+    as_float_array,
+    check_bool,
+    check_choice,
+    check_int,
+    check_positive,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "_data"
+CNN_WEIGHTS = DATA_DIR / "mnist_cnn.weights.npz"  # chapter 10's CNN (model.load_weights), and
+CNN_RECORD = DATA_DIR / "mnist_cnn.json"          # how it was trained: both by scripts/train_cnn.py
 
 # ---------------------------------------------------------------- logic gates
 
@@ -267,6 +277,144 @@ def load_mnist_subset():
         train = _mnist_arrays(data["x_train"], data["y_train"])
         test = _mnist_arrays(data["x_test"], data["y_test"])
     return train, test
+
+
+# ---------------------------------------------------------------- image augmentation
+#
+# New training images from old ones: the label of a digit does not change when it moves
+# two pixels, turns by ten degrees or gets a little noise. Use these on the TRAINING
+# images only (a fresh random version every epoch); validation and test images stay as
+# they are, or the measurement no longer says how the model does on real data.
+# Every function takes images (N, H, W, C), returns a new array of the same shape and
+# type and leaves its input unchanged.
+
+
+def flip_horizontal(images):
+    """Mirror every image left to right: out[n, i, j, c] = images[n, i, W - 1 - j, c].
+
+    Right for photos (a cat looking left is still a cat), wrong for digits and
+    letters (a mirrored 3 is no 3). images (N, H, W, C) -> same shape.
+
+    >>> flip_horizontal(np.arange(3.0).reshape(1, 1, 3, 1)).ravel()
+    array([2., 1., 0.])
+    """
+    return _as_images(images)[:, :, ::-1, :].copy()
+
+
+def shift_images(images, rows, cols):
+    """Move image n by rows[n] pixels down and cols[n] right; the uncovered border is 0.
+
+    rows, cols: ints, one for all images or one per image (N,); negative moves up
+    or left. images (N, H, W, C) -> same shape.
+
+    >>> shift_images(np.eye(3).reshape(1, 3, 3, 1), 0, 1)[0, :, :, 0]
+    array([[0., 1., 0.],
+           [0., 0., 1.],
+           [0., 0., 0.]])
+    """
+    x = _as_images(images)
+    dr, dc = _per_image(rows, len(x), "rows"), _per_image(cols, len(x), "cols")
+    if not (np.all(dr == np.round(dr)) and np.all(dc == np.round(dc))):
+        raise ValueError("shift_images moves by whole pixels: rows and cols must be ints")
+    r, c = np.mgrid[0:x.shape[1], 0:x.shape[2]]
+    return _resample(x, r - dr[:, None, None], c - dc[:, None, None])
+
+
+def rotate_images(images, degrees):
+    """Turn image n by degrees[n] counter-clockwise about its centre (bilinear, 0 outside).
+
+    Output pixel (i, j), at offset (y, x) = (i - cy, j - cx) from the centre,
+    takes its value from the input at (cy + x sin t + y cos t, cx + x cos t - y sin t),
+    interpolated between the four nearest pixels. degrees: one number or (N,).
+    images (N, H, W, C) -> same shape.
+    """
+    x = _as_images(images)
+    t = np.deg2rad(_per_image(degrees, len(x), "degrees"))[:, None, None]
+    cy, cx = (x.shape[1] - 1) / 2, (x.shape[2] - 1) / 2
+    r, c = np.mgrid[0:x.shape[1], 0:x.shape[2]]
+    yo, xo = r - cy, c - cx
+    return _resample(x, cy + xo * np.sin(t) + yo * np.cos(t),
+                     cx + xo * np.cos(t) - yo * np.sin(t))
+
+
+def add_noise(images, std, seed=None, clip=(0.0, 1.0)):
+    """images + Gaussian noise of standard deviation ``std``, clipped to ``clip`` (or None).
+
+    images (N, H, W, C) -> same shape and type.
+    """
+    x = _as_images(images)
+    check_positive(std, "std", allow_zero=True)
+    noisy = x + np.random.default_rng(seed).normal(0.0, std, size=x.shape).astype(x.dtype)
+    return noisy if clip is None else np.clip(noisy, clip[0], clip[1])
+
+
+def augment_images(images, seed=None, flip=False, max_shift=0, max_degrees=0.0, noise=0.0):
+    """A random variant of every training image: flip, shift, rotation, noise.
+
+    Each image gets its own draw: a horizontal flip with probability 1/2 (if
+    ``flip``), a shift by a whole number of pixels in [-max_shift, max_shift]
+    along each axis, a rotation by a uniform angle in [-max_degrees, max_degrees]
+    and Gaussian noise of std ``noise``. Call it once per epoch with a new seed.
+    images (N, H, W, C) -> same shape.
+    """
+    x = _as_images(images)
+    rng = np.random.default_rng(seed)
+    max_shift = check_int(max_shift, "max_shift", minimum=0)
+    check_positive(max_degrees, "max_degrees", allow_zero=True)
+    out = x.copy()
+    if check_bool(flip, "flip"):
+        mirror = rng.random(len(x)) < 0.5
+        out[mirror] = flip_horizontal(out[mirror])
+    if max_degrees > 0:
+        out = rotate_images(out, rng.uniform(-max_degrees, max_degrees, size=len(x)))
+    if max_shift > 0:
+        shifts = rng.integers(-max_shift, max_shift + 1, size=(2, len(x)))
+        out = shift_images(out, shifts[0], shifts[1])
+    return add_noise(out, noise, seed=rng) if noise > 0 else out
+
+
+def _resample(x, src_r, src_c):
+    """out[n, i, j] = x[n] at the (fractional) position (src_r[n, i, j], src_c[n, i, j]).
+
+    Bilinear: a weighted mean of the four pixels around the position, with 0
+    outside the image. x (N, H, W, C); src_r, src_c broadcast to (N, H, W).
+    """
+    n, h, w, _ = x.shape
+    src_r, src_c = np.broadcast_to(src_r, (n, h, w)), np.broadcast_to(src_c, (n, h, w))
+    r0, c0 = np.floor(src_r).astype(np.int64), np.floor(src_c).astype(np.int64)
+    fr, fc = (src_r - r0)[..., None], (src_c - c0)[..., None]
+    out = np.zeros(x.shape, dtype=np.float64)
+    batch = np.arange(n)[:, None, None]
+    for dr, dc, weight in ((0, 0, (1 - fr) * (1 - fc)), (0, 1, (1 - fr) * fc),
+                           (1, 0, fr * (1 - fc)), (1, 1, fr * fc)):
+        rr, cc = r0 + dr, c0 + dc
+        inside = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
+        pixels = x[batch, np.clip(rr, 0, h - 1), np.clip(cc, 0, w - 1)]
+        out += np.where(inside[..., None], pixels, 0.0) * weight
+    return out.astype(x.dtype, copy=False)
+
+
+def _as_images(images):
+    """A float array of images (N, H, W, C) (float32 kept), or a clear error."""
+    if isinstance(images, np.ndarray) and images.dtype == np.float32:
+        x = images
+    else:
+        x = as_float_array(images, "images")
+    if x.ndim != 4:
+        raise ValueError(f"images must have shape (N, H, W, C) (channels last), but got an "
+                         f"array of shape {x.shape}")
+    return x
+
+
+def _per_image(value, n, name):
+    """One number for every image: a scalar broadcast to (n,), or an array of n numbers."""
+    values = as_float_array(value, name)
+    if values.ndim == 0:
+        return np.full(n, float(values))
+    if values.shape != (n,):
+        raise ValueError(f"{name} must be one number or one per image ({n},), but got shape "
+                         f"{values.shape}")
+    return values
 
 
 # ---------------------------------------------------------------- full MNIST (download)

@@ -1,6 +1,7 @@
 """Sequential: a stack of layers, trained with Keras' compile / fit / evaluate / predict.
 
-    model = Sequential([Dense(64, activation="relu", input_shape=(64,)),
+    model = Sequential([Input((64,)),
+                        Dense(64, activation="relu"),
                         Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
@@ -18,35 +19,41 @@ One training step (``train_on_batch``) is the four-step loop of chapter 06:
 The fused gradient. When the last layer ends in a softmax and the loss is a
 categorical cross-entropy (one-hot or sparse), dL/dz for the logits z is
 simply (p - y) / N: the softmax Jacobian and the 1/p of the loss cancel. The
-model then computes that directly and runs the last layer's backward with
-its activation skipped: faster, and exact even where p underflows to 0. The
-same holds for a sigmoid output with binary cross-entropy: (p - y) / n.
+loss knows this (``loss.value_and_gradient_from_logits``): it computes the
+loss from the logits with log-sum-exp and returns dL/dz, and the model runs
+the last layer's backward with its activation skipped. The loss reported,
+the gradient descended and a numerical gradient of the reported loss are then
+the same function, even where p underflows. The same holds for a sigmoid
+output with binary cross-entropy.
 
-Checks happen once per call of fit/evaluate/predict, before any arithmetic
-(shapes, lengths, nan/inf, labels against the number of outputs), so the
-per-batch loop stays lean. If the loss becomes nan or inf during fit (the
-learning rate is too large), training stops with ONE warning and the history
-of the finished epochs is returned.
+Checks happen once per call of fit/evaluate/predict/forward, at the model's
+boundary, before any arithmetic (types, shapes, lengths, nan/inf, labels
+against the number of outputs); the inputs are converted there to the float
+type of ``nnedu.config.floatx()``. The per-batch loop stays lean. If the loss
+becomes nan or inf during fit (the learning rate is too large), training
+stops with ONE warning and the history of the finished epochs is returned.
+
+Saving is in ``nnedu.saving`` and the metrics in ``nnedu.metrics``; the
+model's ``save``, ``save_weights``, ``load_weights`` call them.
 """
 
-import json
 import math
 import numbers
 import warnings
-import zipfile
-import zlib
 
 import numpy as np
 
 from nnedu import callbacks as callbacks_module
-from nnedu import layers as layers_module
 from nnedu import losses as losses_module
+from nnedu import metrics as metrics_module
 from nnedu import optimizers as optimizers_module
-from nnedu.layers import Input, Layer
-
-FORMAT = "nnedu.Sequential"
-FORMAT_VERSION = 1
-CE_EPSILON = 1e-7  # probabilities are clipped to [eps, 1 - eps] before the log, as in Keras
+from nnedu import saving
+from nnedu._validate import as_numbers, check_bool, check_finite, check_int, check_positive
+from nnedu.backend import xp
+from nnedu.config import floatx
+from nnedu.layers import Activation, Dense, Input, Layer, unique_name
+from nnedu.metrics import accuracy, class_labels  # noqa: F401  (their old home)
+from nnedu.saving import load_model  # noqa: F401  (nnedu.models.load_model, as before)
 
 
 class DivergenceWarning(UserWarning):
@@ -58,17 +65,18 @@ class Sequential:
 
     layers: a list of Layer objects (or add them one by one with ``add``).
     The model is built, i.e. every layer gets its weights, as soon as the input
-    shape is known: from an ``Input`` layer or the first layer's ``input_shape``,
-    or else from the first data it sees.
+    shape is known: from an ``Input`` (which declares the shape and is not
+    itself listed in ``model.layers``, as in Keras) or the first layer's
+    ``input_shape``, or else from the first data it sees.
 
     Example: the 2-3-2 network of chapter 03 has 2*3+3 + 3*2+2 = 17 parameters.
 
     >>> import numpy as np
-    >>> from nnedu.layers import Dense
-    >>> model = Sequential([Dense(3, input_shape=(2,), activation="relu"),
+    >>> from nnedu.layers import Dense, Input
+    >>> model = Sequential([Input((2,)), Dense(3, activation="relu"),
     ...                     Dense(2, activation="softmax")])
-    >>> model.count_params()
-    17
+    >>> model.count_params(), len(model.layers)
+    (17, 2)
     >>> model.predict(np.zeros((4, 2))).shape
     (4, 2)
     """
@@ -76,39 +84,56 @@ class Sequential:
     def __init__(self, layers=None, name=None):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a model name must be a string, but got {name!r}")
-        self.name = name or "sequential"
-        self.layers = []
-        self.input_shape = None
-        self.optimizer = None
-        self.loss = None
-        self.metrics = []
-        self.history = None
-        self.stop_training = False
-        self.fit_info = None  # epochs, steps per epoch, ... of the current fit (for callbacks)
         if layers is not None and not isinstance(layers, (list, tuple)):
             raise TypeError(f"Sequential expects a list of layers, but got "
                             f"{type(layers).__name__}")
+        self.name = name or unique_name("sequential")  # "sequential", "sequential_1", ...
+        self.layers = []
+        self.input_shape = None   # one sample's shape, known from an Input or the data
+        self.optimizer = None
+        self.loss = None
+        self.metrics = []
+        self._metric_functions = {}
+        self.history = None
+        self.stop_training = False
+        self.fit_info = None  # epochs, steps per epoch, ... of the current fit (for callbacks)
         for layer in layers or []:
             self.add(layer)
 
     # ------------------------------------------------------------ building
 
     def add(self, layer):
-        """Append a layer on top of the stack (and build it if the input shape is known)."""
+        """Append a layer on top of the stack (and build it if the input shape is known).
+
+        An ``Input(shape)`` only declares the input shape: it must come first and
+        is not listed in ``model.layers``.
+        """
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add expects a Layer (e.g. Dense(3)), but got "
                             f"{type(layer).__name__}: {layer!r}")
-        if isinstance(layer, Input) and self.layers:
-            raise ValueError("an Input layer can only be the first layer of a Sequential")
+        if isinstance(layer, Input):
+            if self.layers or self.input_shape is not None:
+                raise ValueError("an Input layer can only be the first layer of a Sequential")
+            self.input_shape = tuple(layer.output_shape)
+            return
         if any(layer is other for other in self.layers):
             raise ValueError(f"layer '{layer.name}' is already in this model")
         self.layers.append(layer)
-        if self.layers[0].built:
+        if self.input_shape is not None:
+            self.build(self.input_shape)
+        elif self.layers[0].built:
             self.build(self.layers[0].input_shape)
+
+    def pop(self):
+        """Remove the last layer and return it (as Keras' ``model.pop()``)."""
+        if not self.layers:
+            raise TypeError(f"model '{self.name}' has no layers to pop")
+        return self.layers.pop()
 
     @property
     def built(self):
-        return self.input_shape is not None and all(layer.built for layer in self.layers)
+        return (self.input_shape is not None and bool(self.layers)
+                and all(layer.built for layer in self.layers))
 
     def build(self, input_shape):
         """Build every layer for samples of ``input_shape`` (no batch axis), in order."""
@@ -120,15 +145,15 @@ class Sequential:
                 layer.build(shape)
             elif layer.input_shape != shape:
                 raise ValueError(f"layer '{layer.name}' was built for inputs of shape "
-                                 f"{(None,) + layer.input_shape}, but the layer before it "
-                                 f"outputs {(None,) + shape}")
-            shape = layer.output_shape
-        self.input_shape = self.layers[0].input_shape
+                                 f"{(None,) + tuple(layer.input_shape)}, but the layer before "
+                                 f"it outputs {(None,) + shape}")
+            shape = tuple(layer.output_shape)
+        self.input_shape = tuple(input_shape)
 
     @property
     def output_shape(self):
         """Shape of one output sample (no batch axis); None before the model is built."""
-        return self.layers[-1].output_shape if self.built else None
+        return tuple(self.layers[-1].output_shape) if self.built else None
 
     def _require_built(self, what):
         if not self.built:
@@ -149,7 +174,7 @@ class Sequential:
         rows = [(f"{layer.name} ({type(layer).__name__})",
                  str((None,) + tuple(layer.output_shape)),
                  f"{layer.count_params():,}")
-                for layer in self.layers if not isinstance(layer, Input)]
+                for layer in self.layers]
         width = max(30, *(len(r[0]) + 2 for r in rows))
         rule = "─" * (width + 26 + 13)
         lines = [f'Model: "{self.name}"', rule,
@@ -157,10 +182,13 @@ class Sequential:
         lines += [f"{a:<{width}}{b:<26}{c:>13}" for a, b, c in rows]
         total = self.count_params()
         trainable = sum(layer.count_trainable_params() for layer in self.layers)
+        weights = self.weights
+        size = weights[0].itemsize if weights else np.dtype(floatx()).itemsize  # 8 or 4 bytes
+        frozen = total - trainable
         lines += [rule,
-                  f"Total params: {total:,} ({_memory(total)})",
-                  f"Trainable params: {trainable:,} ({_memory(trainable)})",
-                  f"Non-trainable params: {total - trainable:,} ({_memory(total - trainable)})"]
+                  f"Total params: {total:,} ({_memory(total, size)})",
+                  f"Trainable params: {trainable:,} ({_memory(trainable, size)})",
+                  f"Non-trainable params: {frozen:,} ({_memory(frozen, size)})"]
         return "\n".join(lines)
 
     def summary(self):
@@ -170,7 +198,14 @@ class Sequential:
     # ------------------------------------------------------------ forward / backward
 
     def forward(self, x, training=False):
-        """The model's output for the batch ``x``: (N, *input_shape) -> (N, *output_shape)."""
+        """The model's output for the batch ``x``: (N, *input_shape) -> (N, *output_shape).
+
+        x is checked once here (numbers, shape, no nan/inf) and converted to floatx.
+        """
+        return self._forward(self._check_inputs(x), training)
+
+    def _forward(self, x, training):
+        """forward without the checks: the per-batch path of fit, evaluate and predict."""
         for layer in self.layers:
             x = layer.forward(x, training=training)
         return x
@@ -185,6 +220,16 @@ class Sequential:
         return dy
 
     # ------------------------------------------------------------ weights
+
+    @property
+    def weights(self):
+        """All weight arrays themselves (not copies), layer after layer, in Keras' order.
+
+        Each layer contributes its trainable ``params`` then its ``state``
+        (BatchNormalization: gamma, beta, moving_mean, moving_variance).
+        """
+        return [w for layer in self.layers
+                for w in [*layer.params.values(), *layer.state.values()]]
 
     def get_weights(self):
         """All layers' weights (copies), layer after layer, each in Keras' order."""
@@ -204,6 +249,21 @@ class Sequential:
                 layer.set_weights(weights[start:start + count])
             start += count
 
+    def save(self, path):
+        """Save architecture, weights and compile settings in ONE file, named exactly ``path``.
+
+        Any extension works ("model.keras", "model.npz"); load with ``nnedu.load_model(path)``.
+        """
+        saving.save(self, path)
+
+    def save_weights(self, path):
+        """Save the weights only (``get_weights()`` order) to the file ``path``."""
+        saving.save_weights(self, path)
+
+    def load_weights(self, path):
+        """Load weights saved by ``save_weights`` (or ``save``) into this model."""
+        saving.load_weights(self, path)
+
     # ------------------------------------------------------------ compile
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
@@ -214,13 +274,7 @@ class Sequential:
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = None if loss is None else losses_module.get(loss)
         metrics = list(metrics or [])
-        for metric in metrics:
-            if not isinstance(metric, str):
-                raise TypeError(f"metrics are given by name, e.g. ['accuracy'], but got "
-                                f"{type(metric).__name__}: {metric!r}")
-            if metric not in ("accuracy", "acc") and metric not in losses_module.LOSSES:
-                raise ValueError(f"unknown metric {metric!r}; use 'accuracy' or a loss name "
-                                 "such as 'mae'")
+        self._metric_functions = {m: metrics_module.get(m) for m in metrics}  # checks names
         self.metrics = metrics
 
     def _require_compiled(self, what):
@@ -232,24 +286,29 @@ class Sequential:
 
     def fit(self, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            seed=None):
+            sample_weight=None, seed=None):
         """Train for ``epochs`` passes over (x, y); return a History.
 
         x: (N, *input_shape); y: targets for the loss (one-hot (N, K), integer
         labels (N,) for the sparse loss, values (N, K) for mse, ...).
         validation_split takes the LAST fraction of the samples (before any
-        shuffling, as Keras) as validation data; validation_data=(x_val, y_val)
-        gives it explicitly. class_weight={class: weight} scales each sample's
-        loss by the weight of its class. seed fixes the shuffling order.
+        shuffling, as Keras) as validation data (with its part of sample_weight);
+        validation_data=(x_val, y_val) or (x_val, y_val, w_val) gives it
+        explicitly. class_weight={class: weight} weighs each training sample's
+        loss by the weight of its class, sample_weight (N,) by its own weight
+        (the loss is then sum_n w_n L_n / N). seed fixes the shuffling order.
         ``history.history`` has one float per epoch under "loss", each metric
         ("accuracy"), and "val_loss", "val_accuracy" with validation data.
         """
         self._require_compiled("fit")
-        _check_int(batch_size, "batch_size", 1)
-        _check_int(epochs, "epochs", 0)
+        batch_size = check_int(batch_size, "batch_size", 1)
+        epochs = check_int(epochs, "epochs", 0)
+        shuffle = check_bool(shuffle, "shuffle")
         x, y = self._check_data(x, y)
-        (x, y), validation = self._split_validation(x, y, validation_split, validation_data)
-        weights = self._class_weights(y, class_weight)
+        given = self._sample_weights(y, None, sample_weight)
+        (x, y, given), validation = self._split_validation(x, y, given, validation_split,
+                                                           validation_data)
+        weights = self._sample_weights(y, class_weight, given)  # class weights: training only
         history = callbacks_module.History()
         callback_list = self._callbacks(callbacks, history, verbose)
         steps = math.ceil(len(x) / batch_size)
@@ -259,20 +318,21 @@ class Sequential:
         self.history = history
         rng = np.random.default_rng(seed)
         _call(callback_list, "on_train_begin")
-        for epoch in range(epochs):
-            _call(callback_list, "on_epoch_begin", epoch)
-            order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
-            logs = self._train_epoch(x, y, weights, order, batch_size, epoch, callback_list)
-            if logs is None:  # diverged
-                break
-            if validation is not None:
-                logs.update(self._evaluate_logs(*validation, batch_size, prefix="val_"))
-                if not math.isfinite(logs["val_loss"]):
-                    _warn_divergence(epoch, steps, "on the validation data", stacklevel=3)
+        with _overflow_is_divergence():
+            for epoch in range(epochs):
+                _call(callback_list, "on_epoch_begin", epoch)
+                order = rng.permutation(len(x)) if shuffle else None
+                logs = self._train_epoch(x, y, weights, order, batch_size, epoch, callback_list)
+                if logs is None:  # diverged
                     break
-            _call(callback_list, "on_epoch_end", epoch, logs)
-            if self.stop_training:
-                break
+                if validation is not None:
+                    logs.update(self._evaluate_logs(*validation, batch_size, prefix="val_"))
+                    if not math.isfinite(logs["val_loss"]):
+                        _warn_divergence(epoch, steps, "on the validation data", stacklevel=3)
+                        break
+                _call(callback_list, "on_epoch_end", epoch, logs)
+                if self.stop_training:
+                    break
         _call(callback_list, "on_train_end")
         return history
 
@@ -293,81 +353,85 @@ class Sequential:
         return every
 
     def _train_epoch(self, x, y, weights, order, batch_size, epoch, callback_list):
-        """One pass over the data in batches; the epoch's logs, or None if the loss diverged."""
-        totals, seen = {}, 0
+        """One pass over the data in batches; the epoch's logs, or None if the loss diverged.
+
+        order: the shuffled sample indices, or None for the samples in their order.
+        """
+        listeners = [c for c in callback_list if c.wants_batch_logs()]
+        fused = self._fused_activation()
+        totals, seen = dict.fromkeys(["loss", *self.metrics], 0.0), 0
         for batch, start in enumerate(range(0, len(x), batch_size)):
-            index = order[start:start + batch_size]
+            index = slice(start, start + batch_size) if order is None \
+                else order[start:start + batch_size]
             yb = y[index]
             wb = None if weights is None else weights[index]
-            loss, out = self._train_step(x[index], yb, wb)
+            loss, out = self._train_step(x[index], yb, wb, fused)
             if not math.isfinite(loss):
                 _warn_divergence(epoch, batch + 1)
                 return None
-            n = len(index)
+            n = len(yb)
             seen += n
-            for key, value in self._batch_figures(loss, yb, out).items():
-                totals[key] = totals.get(key, 0.0) + value * n
-            _call(callback_list, "on_batch_end", batch,
-                  {key: total / seen for key, total in totals.items()})
+            totals["loss"] += loss * n
+            for metric, function in self._metric_functions.items():
+                totals[metric] += function(yb, out) * n
+            if listeners:
+                _call(listeners, "on_batch_end", batch,
+                      {key: total / seen for key, total in totals.items()})
         return {key: total / seen for key, total in totals.items()}
-
-    def _batch_figures(self, loss, y, out):
-        figures = {"loss": loss}
-        for metric in self.metrics:
-            figures[metric] = self._metric(metric, y, out)
-        return figures
 
     # ------------------------------------------------------------ one step
 
-    def train_on_batch(self, x, y, class_weight=None):
+    def train_on_batch(self, x, y, class_weight=None, sample_weight=None):
         """One forward/backward/update on the batch (x, y); returns the loss (and metrics)."""
         self._require_compiled("train_on_batch")
         x, y = self._check_data(x, y)
-        weights = self._class_weights(y, class_weight)
-        loss, out = self._train_step(x, y, weights)
+        weights = self._sample_weights(y, class_weight, sample_weight)
+        with _overflow_is_divergence():
+            loss, out = self._train_step(x, y, weights, self._fused_activation())
         if not math.isfinite(loss):
             warnings.warn("loss diverged: try a smaller learning rate", DivergenceWarning,
                           stacklevel=2)
         if not self.metrics:
             return loss
-        return [loss] + [self._metric(m, y, out) for m in self.metrics]
+        return [loss] + [function(y, out) for function in self._metric_functions.values()]
 
-    def _train_step(self, x, y, weights):
+    def _train_step(self, x, y, weights, fused):
         """forward, loss, backward, update on one batch; returns (loss, output).
 
-        Computed under np.errstate: an overflow shows up as a nan/inf loss, which
-        fit reports once, instead of a flood of RuntimeWarnings.
+        fused: the output activation fused with the loss ("softmax", "sigmoid") or None.
+        The caller runs it under ``_overflow_is_divergence()``: an overflow shows up
+        as a nan/inf loss, which fit reports once, instead of a flood of RuntimeWarnings.
         """
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            out = self._forward_guarded(x, training=True)
-            if out is None:
-                return math.nan, out
-            loss, dy, fused = self._loss_and_gradient(y, out, weights)
-            loss += self._regularization_loss()
-            if not math.isfinite(loss):
-                return loss, out
-            self._backward_training(dy, fused)
-            params, grads = self._trainable_params_and_grads()
-            self.optimizer.step(params, grads)
-            for layer in self.layers:
-                layer.apply_constraints()
+        out, logits = self._forward_with_logits(x, True, fused)
+        loss, dy = self._loss_and_gradient(y, out, logits, weights)
+        loss += self._regularization_loss()
+        if not math.isfinite(loss):
+            return loss, out
+        self._backward_training(dy, fused=logits is not None)
+        params, grads = self._trainable_params_and_grads()
+        self.optimizer.step(params, grads)
+        for layer in self.layers:
+            layer.apply_constraints()
         return loss, out
 
-    def _forward_guarded(self, x, training):
-        """forward(x, training), or None when the activations overflowed to inf/nan.
+    def _forward_with_logits(self, x, training, fused):
+        """(output, logits of the fused softmax/sigmoid, or None if not fused) for x, no checks.
 
-        The layers refuse non-finite inputs with a ValueError; the data was checked
-        before, so a non-finite input here means the weights diverged.
+        The logits z are the last layer's pre-activation: its input when it is an
+        Activation layer, x @ kernel + bias for a Dense layer.
         """
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for layer in self.layers:
-                try:
-                    x = layer.forward(x, training=training)
-                except ValueError:
-                    if np.isfinite(x).all():
-                        raise
-                    return None
-        return x if np.isfinite(x).all() else None
+        last = self.layers[-1]
+        for layer in self.layers[:-1]:
+            x = layer.forward(x, training=training)
+        out = last.forward(x, training=training)
+        if fused is None:
+            return out, None
+        if isinstance(last, Activation):
+            return out, x
+        logits = x @ last.params["kernel"]
+        if "bias" in last.params:
+            logits += last.params["bias"]
+        return out, logits
 
     def _backward_training(self, dy, fused):
         """Backward from the last layer down to the first one with trainable weights."""
@@ -399,84 +463,88 @@ class Sequential:
     def _regularization_loss(self):
         return sum(layer.regularization_loss() for layer in self.layers)
 
-    # ------------------------------------------------------------ loss and metrics
+    # ------------------------------------------------------------ loss
 
     def _fused_activation(self):
-        """'softmax' or 'sigmoid' when the output activation and the loss fuse; else None."""
-        activation = getattr(self.layers[-1], "activation", None)
-        ce = (losses_module.CategoricalCrossentropy, losses_module.SparseCategoricalCrossentropy)
-        if activation == "softmax" and isinstance(self.loss, ce):
-            return "softmax"
-        if activation == "sigmoid" and isinstance(self.loss, losses_module.BinaryCrossentropy):
-            return "sigmoid"
-        return None
+        """'softmax' or 'sigmoid' when the last layer's activation fuses with the loss; else None.
 
-    def _loss_and_gradient(self, y, out, weights=None):
-        """(mean loss, dL/d(out) or dL/d(logits), fused?) for one batch.
-
-        weights: (N,) per-sample weights (class_weight) or None; the loss is
-        then sum_i w_i loss_i / N and each row of the gradient is scaled by w_i.
+        Fused: a Dense or Activation layer whose activation is the loss's
+        ``fused_activation`` (softmax for the categorical cross-entropies,
+        sigmoid for the binary one).
         """
-        fused = self._fused_activation()
-        if fused is not None:
-            loss, dz = _fused_loss_and_gradient(y, out, weights, fused)
-            return loss, dz, True
-        if weights is None:
-            return self.loss.loss(y, out), self.loss.gradient(y, out), False
-        dy = self.loss.gradient(y, out) * weights.reshape((-1,) + (1,) * (out.ndim - 1))
-        return _weighted_mean_loss(self.loss, y, out, weights), dy, False
+        last = self.layers[-1]
+        fused = getattr(self.loss, "fused_activation", None)
+        if fused is None or not isinstance(last, (Dense, Activation)):
+            return None
+        if last.get_config().get("activation") != fused:
+            return None
+        return fused
 
-    def _metric(self, metric, y, out):
-        if metric in ("accuracy", "acc"):
-            return accuracy(y, out)
-        return losses_module.get(metric).loss(y, out)
+    def _loss_and_gradient(self, y, out, logits, weights):
+        """(mean loss, dL/d(out), or dL/d(logits) when logits are given) for one batch.
+
+        weights: (N,) per-sample weights (class_weight, sample_weight) or None;
+        the loss is then sum_n w_n L_n / N and each row of the gradient is scaled by w_n.
+        """
+        if logits is not None:
+            return self.loss.value_and_gradient_from_logits(y, logits, weights)
+        return self.loss.value_and_gradient(y, out, weights)
 
     # ------------------------------------------------------------ evaluate, predict
 
-    def evaluate(self, x, y, batch_size=32, verbose=0):
+    def evaluate(self, x, y, batch_size=32, verbose=0, sample_weight=None):
         """Loss (with regularization) and metrics on (x, y): [loss, *metrics], or the loss alone.
 
-        Computed in inference mode (no dropout, batch-norm moving averages).
+        Computed in inference mode (no dropout, batch-norm moving averages);
+        sample_weight (N,) weighs each sample's loss: sum_n w_n L_n / N.
         """
         self._require_compiled("evaluate")
-        _check_int(batch_size, "batch_size", 1)
+        batch_size = check_int(batch_size, "batch_size", 1)
         x, y = self._check_data(x, y)
-        logs = self._evaluate_logs(x, y, batch_size)
+        weights = self._sample_weights(y, None, sample_weight)
+        logs = self._evaluate_logs(x, y, weights, batch_size)
         if verbose:
             print(callbacks_module.format_logs(logs))
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_logs(self, x, y, batch_size, prefix=""):
-        """{"loss": ..., metric: ...} on (x, y) in inference mode; nan if the model diverged."""
-        outputs = [self._forward_guarded(x[i:i + batch_size], training=False)
-                   for i in range(0, len(x), batch_size)]
-        if any(out is None for out in outputs):
-            return {prefix + key: math.nan for key in ["loss", *self.metrics]}
-        out = np.concatenate(outputs, axis=0)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            loss = self._loss_and_gradient(y, out)[0] + self._regularization_loss()
-        logs = {prefix + "loss": float(loss)}
-        for metric in self.metrics:
-            logs[prefix + metric] = float(self._metric(metric, y, out))
+    def _evaluate_logs(self, x, y, weights, batch_size, prefix=""):
+        """{"loss": ..., metric: ...} on (x, y) in inference mode; nan if the model diverged.
+
+        weights: (N,) sample weights of the loss, or None.
+        """
+        with _overflow_is_divergence():
+            fused = self._fused_activation()
+            batches = [self._forward_with_logits(x[i:i + batch_size], False, fused)
+                       for i in range(0, len(x), batch_size)]
+            out = xp.concatenate([b[0] for b in batches], axis=0)
+            logits = None if batches[0][1] is None else \
+                xp.concatenate([b[1] for b in batches], axis=0)
+            loss = self._loss_and_gradient(y, out, logits, weights)[0]
+            logs = {prefix + "loss": float(loss + self._regularization_loss())}
+            for metric, function in self._metric_functions.items():
+                logs[prefix + metric] = float(function(y, out))
         return logs
 
     def predict(self, x, batch_size=32, verbose=0):
-        """The model's outputs for x, computed ``batch_size`` samples at a time (inference)."""
-        _check_int(batch_size, "batch_size", 1)
-        x = self._check_inputs(x)
-        return self._predict_batches(x, batch_size)
+        """The model's outputs for x, computed ``batch_size`` samples at a time (inference).
 
-    def _predict_batches(self, x, batch_size):
-        outputs = [self.forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
-        return np.concatenate(outputs, axis=0)
+        An empty batch (0, *input_shape) gives an empty result (0, *output_shape), as Keras.
+        """
+        batch_size = check_int(batch_size, "batch_size", 1)
+        x = self._check_inputs(x, allow_empty=True)
+        if len(x) == 0:
+            return xp.zeros((0,) + self.output_shape, dtype=x.dtype)
+        outputs = [self._forward(x[i:i + batch_size], training=False)
+                   for i in range(0, len(x), batch_size)]
+        return xp.concatenate(outputs, axis=0)
 
     # ------------------------------------------------------------ checks (once per call)
 
-    def _check_inputs(self, x):
-        """x as a float array of shape (N, *input_shape) without nan/inf; builds the model."""
-        x = _as_numbers(x, "x")
-        if x.ndim < 2 or len(x) == 0:
+    def _check_inputs(self, x, allow_empty=False):
+        """x as a floatx array of shape (N, *input_shape) without nan/inf; builds the model."""
+        x = as_numbers(x, "x")
+        if x.ndim < 2 or (len(x) == 0 and not allow_empty):
             raise ValueError(f"x must be a batch of samples (first axis = samples), but got "
                              f"an array of shape {x.shape}")
         if not self.built:
@@ -485,124 +553,77 @@ class Sequential:
             raise ValueError(f"model '{self.name}' expects inputs of shape "
                              f"{(None,) + self.input_shape}, but got an array of shape "
                              f"{x.shape}")
-        _check_finite(x, "x")
-        return x
+        check_finite(x, "x")
+        return x.astype(floatx(), copy=False)
 
     def _check_data(self, x, y):
         """Check x and y together: same length, finite, y fitting the loss and the outputs."""
         x = self._check_inputs(x)
-        y = _as_numbers(y, "y")
-        if len(y) != len(x):
+        y = as_numbers(y, "y")
+        if y.ndim == 0 or len(y) != len(x):
             raise ValueError(f"x and y must have the same number of samples, but x has "
-                             f"{len(x)} and y has {len(y)}")
-        _check_finite(y, "y")
+                             f"{len(x)} and y has {len(y) if y.ndim else 'none (a scalar)'}")
+        check_finite(y, "y")
         return x, _check_targets(y, self.output_shape, self.loss)
 
-    def _split_validation(self, x, y, validation_split, validation_data):
-        """((x_train, y_train), (x_val, y_val) or None): the last fraction, as Keras."""
+    def _split_validation(self, x, y, weights, validation_split, validation_data):
+        """((x, y, w) to train on, (x_val, y_val, w_val) or None): the last fraction, as Keras."""
         if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError("validation_data must be a pair (x_val, y_val)")
-            return (x, y), self._check_data(*validation_data)
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise ValueError("validation_data must be a pair (x_val, y_val) or a triple "
+                                 "(x_val, y_val, sample_weight_val)")
+            x_val, y_val = self._check_data(*validation_data[:2])
+            w_val = None if len(validation_data) == 2 else \
+                self._sample_weights(y_val, None, validation_data[2])
+            return (x, y, weights), (x_val, y_val, w_val)
         if not isinstance(validation_split, numbers.Real) or not 0 <= validation_split < 1:
             raise ValueError(f"validation_split must be a number in [0, 1), but got "
                              f"{validation_split!r}")
         if validation_split == 0:
-            return (x, y), None
+            return (x, y, weights), None
         split_at = math.ceil(len(x) * (1 - validation_split))
         if split_at == len(x):
             raise ValueError(f"validation_split={validation_split} of {len(x)} samples leaves "
                              "no validation sample; use a larger fraction")
-        return (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
+        if weights is None:
+            return (x[:split_at], y[:split_at], None), (x[split_at:], y[split_at:], None)
+        return ((x[:split_at], y[:split_at], weights[:split_at]),
+                (x[split_at:], y[split_at:], weights[split_at:]))
+
+    def _sample_weights(self, y, class_weight, sample_weight):
+        """Per-sample weights (N,): class_weight[class of n] * sample_weight[n], or None."""
+        weights = None
+        if class_weight is not None:
+            weights = self._class_weights(y, class_weight)
+        if sample_weight is not None:
+            given = as_numbers(sample_weight, "sample_weight")
+            if given.shape != (len(y),):
+                raise ValueError(f"sample_weight must have one weight per sample, shape "
+                                 f"({len(y)},), but got shape {given.shape}")
+            check_finite(given, "sample_weight")
+            weights = given if weights is None else weights * given
+        return None if weights is None else weights.astype(floatx(), copy=False)
 
     def _class_weights(self, y, class_weight):
-        """Per-sample weights (N,) from {class: weight} (classes missing weigh 1), or None."""
-        if class_weight is None:
-            return None
+        """Per-sample weights (N,) from {class: weight} (classes missing weigh 1).
+
+        The classes are 0..K-1 for K outputs, and 0 and 1 for one sigmoid output,
+        whatever classes this y happens to contain.
+        """
         if not isinstance(class_weight, dict):
             raise TypeError(f"class_weight must be a dict {{class: weight}}, but got "
                             f"{type(class_weight).__name__}")
-        classes = class_labels(y, self.output_shape)
-        n_classes = max(int(classes.max()) + 1, self.output_shape[-1])
-        table = np.ones(n_classes)
+        units = self.output_shape[-1]
+        n_classes = 2 if units == 1 else units
+        table = xp.ones(n_classes)
         for key, value in class_weight.items():
-            if not isinstance(key, (int, np.integer)) or not 0 <= key < n_classes:
+            if not isinstance(key, (int, np.integer)) or isinstance(key, bool) \
+                    or not 0 <= key < n_classes:
                 raise ValueError(f"class_weight keys must be class labels 0..{n_classes - 1}, "
                                  f"but got {key!r}")
-            table[key] = float(value)
-        return table[classes]
-
-    # ------------------------------------------------------------ saving
-
-    def save(self, path):
-        """Save the architecture (JSON) and the weights in ONE compressed .npz file.
-
-        The optimizer's state is not saved; the compile settings are when they
-        are plain names and numbers. NumPy adds ".npz" to a path without it.
-        Load with ``load_model(path)``.
-        """
-        self._require_built("save()")
-        weights = self.get_weights()
-        architecture = {
-            "format": FORMAT, "version": FORMAT_VERSION, "name": self.name,
-            "input_shape": list(self.input_shape), "n_weights": len(weights),
-            "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
-                       for layer in self.layers],
-            "compile": self._compile_config(),
-        }
-        arrays = {f"weight_{i}": w for i, w in enumerate(weights)}
-        np.savez_compressed(path, architecture=np.array(json.dumps(architecture)), **arrays)
-
-    def _compile_config(self):
-        """The compile settings as JSON, when they are built-in names and plain numbers."""
-        if self.optimizer is None or self.loss is None:
-            return None
-        optimizer, loss = type(self.optimizer), type(self.loss).__name__
-        config = self.optimizer.get_config()
-        plain = all(isinstance(v, (int, float, bool)) for v in config.values())
-        if optimizer not in optimizers_module.OPTIMIZERS.values() or not plain \
-                or loss not in losses_module.LOSSES:
-            return None  # e.g. a learning-rate schedule or a loss of one's own: not saved
-        return {"optimizer": optimizer.__name__, "optimizer_config": config, "loss": loss,
-                "metrics": self.metrics}
-
-
-def load_model(path):
-    """Load a model written by ``Sequential.save``: same layers, same weights.
-
-    Raises ValueError naming the file when it is truncated, corrupt or not
-    an nnedu model (FileNotFoundError when it does not exist).
-    """
-    architecture, weights = _read_model_file(path)
-    layers = [layers_module.layer_from_config(entry["class_name"], entry["config"])
-              for entry in architecture["layers"]]
-    model = Sequential(layers, name=architecture["name"])
-    if not model.built:
-        model.build(tuple(architecture["input_shape"]))
-    model.set_weights(weights)
-    settings = architecture.get("compile")
-    if settings:
-        optimizer = getattr(optimizers_module, settings["optimizer"])(
-            **settings["optimizer_config"])
-        model.compile(optimizer, settings["loss"], settings["metrics"])
-    return model
-
-
-def _read_model_file(path):
-    """(architecture dict, list of weight arrays) from a saved model, or a ValueError."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            architecture = json.loads(str(data["architecture"]))
-            if architecture.get("format") != FORMAT:
-                raise ValueError(f"its format is {architecture.get('format')!r}")
-            weights = [data[f"weight_{i}"] for i in range(architecture["n_weights"])]
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError,
-            zipfile.BadZipFile, zlib.error) as err:
-        raise ValueError(f"{path} is not a model saved by nnedu's model.save(), or the file is "
-                         f"truncated or damaged ({type(err).__name__}: {err})") from None
-    return architecture, weights
+            check_positive(value, f"class_weight[{key}]", allow_zero=True)
+            table[key] = value
+        return table[class_labels(y, self.output_shape)]
 
 
 # ---------------------------------------------------------------- helpers
@@ -615,84 +636,26 @@ def _warn_divergence(epoch, batch, where="", stacklevel=4):
                   "learning rate", DivergenceWarning, stacklevel=stacklevel)
 
 
+def _overflow_is_divergence():
+    """np.errstate ignoring overflows: a diverging model shows a nan/inf loss, not warnings."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
+
+
 def _call(callback_list, hook, *args):
     for callback in callback_list:
         getattr(callback, hook)(*args)
 
 
-def _fused_loss_and_gradient(y, p, weights, activation):
-    """Cross-entropy of the probabilities p and its gradient with respect to the LOGITS.
-
-    softmax + categorical CE:  L = -mean_n sum_k y_nk log p_nk,   dL/dz = (p - y) / N
-    (sparse labels: y is the one-hot of the integer label; no one-hot array is built);
-    sigmoid + binary CE:       L = -mean [y log p + (1-y) log(1-p)],  dL/dz = (p - y) / n.
-    p is clipped to [1e-7, 1 - 1e-7] inside the log only. weights: (N,) or None.
-    """
-    n = len(p)
-    clipped = np.clip(p, CE_EPSILON, 1 - CE_EPSILON)
-    dz = p.copy()
-    if activation == "sigmoid":
-        per_sample = -(y * np.log(clipped) + (1 - y) * np.log(1 - clipped))
-        per_sample = per_sample.reshape(n, -1).mean(axis=1)
-        dz -= y
-        dz /= p.size
-    elif y.ndim == 1:  # sparse integer labels
-        rows = np.arange(n)
-        per_sample = -np.log(clipped[rows, y])
-        dz[rows, y] -= 1
-        dz /= n
-    else:
-        per_sample = -np.sum(y * np.log(clipped), axis=-1).reshape(n, -1).sum(axis=1)
-        dz -= y
-        dz /= n
-    if weights is None:
-        return float(per_sample.mean()), dz
-    dz *= weights.reshape((-1,) + (1,) * (p.ndim - 1))
-    return float(np.dot(weights, per_sample) / n), dz
-
-
-def _weighted_mean_loss(loss, y, out, weights):
-    """sum_i w_i loss_i / N, from the loss's batch means over the samples of equal weight."""
-    total = 0.0
-    for value in np.unique(weights):
-        group = weights == value
-        total += value * group.sum() * loss.loss(y[group], out[group])
-    return total / len(out)
-
-
-def accuracy(y, out):
-    """Fraction of correct predictions, with Keras' rules for "accuracy".
-
-    One output unit (sigmoid):  predicted class = out > 0.5, compared with y.
-    K outputs, integer labels y (N,):  argmax(out) == y        (sparse accuracy)
-    K outputs, one-hot y (N, K):       argmax(out) == argmax(y) (categorical accuracy)
-    """
-    if out.shape[-1] == 1:
-        correct = (out.reshape(len(out), -1) > 0.5) == (np.reshape(y, (len(out), -1)) > 0.5)
-    else:
-        truth = y if y.ndim == out.ndim - 1 else np.argmax(y, axis=-1)
-        correct = np.argmax(out, axis=-1) == truth
-    return np.count_nonzero(correct) / correct.size
-
-
-def class_labels(y, output_shape):
-    """The class of each sample, (N,) ints: the label, the one-hot's argmax, or y > 0.5."""
-    if output_shape[-1] == 1:
-        return (np.reshape(y, (len(y), -1))[:, 0] > 0.5).astype(np.intp)
-    if y.ndim == 1:
-        return y.astype(np.intp)
-    return np.argmax(y.reshape(len(y), -1), axis=-1)
-
-
 def _check_targets(y, output_shape, loss):
     """y reshaped for the loss, after checking it against the outputs; or a ValueError.
 
-    sparse CE: integer labels (N,) in 0..K-1. categorical CE: one-hot (N, K).
+    sparse CE: integer labels (N,) in 0..K-1 for outputs (None, K).
+    categorical CE: one-hot (N, *output_shape), no row without a class.
     Any other loss: y of shape (N, *output_shape) ((N,) is accepted for one output).
     """
     units = output_shape[-1]
     if isinstance(loss, losses_module.SparseCategoricalCrossentropy):
-        return _check_integer_labels(y, units)
+        return _check_integer_labels(y, output_shape)
     if y.ndim == 1 and output_shape == (1,):
         y = y.reshape(-1, 1)
     expected = (len(y),) + tuple(output_shape)
@@ -704,57 +667,42 @@ def _check_targets(y, output_shape, loss):
         raise ValueError(f"the model has {units} output units (outputs of shape "
                          f"{(None,) + tuple(output_shape)}), so y must have shape {expected}, "
                          f"but got shape {y.shape}")
-    if isinstance(loss, losses_module.BinaryCrossentropy) and (y.min() < 0 or y.max() > 1):
-        raise ValueError(f"binary_crossentropy expects targets in [0, 1], but y ranges from "
+    if isinstance(loss, (losses_module.BinaryCrossentropy,
+                         losses_module.CategoricalCrossentropy)) and (y.min() < 0 or y.max() > 1):
+        raise ValueError(f"{loss.name} expects targets in [0, 1], but y ranges from "
                          f"{y.min():g} to {y.max():g}")
-    return y
+    if isinstance(loss, losses_module.CategoricalCrossentropy):
+        losses_module.check_no_empty_rows(y)
+    return y.astype(floatx(), copy=False)
 
 
-def _check_integer_labels(y, units):
+def _check_integer_labels(y, output_shape):
+    """Integer labels (N,) for outputs (None, K): one label per sample and K classes."""
+    units = output_shape[-1]
+    if len(output_shape) != 1:
+        raise ValueError(f"sparse_categorical_crossentropy compares one label per sample with "
+                         f"one row of K probabilities, but the model's outputs have shape "
+                         f"{(None,) + tuple(output_shape)}: add Flatten() and "
+                         f"Dense(K, activation='softmax') at the end of the model")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
         raise ValueError(f"sparse_categorical_crossentropy expects integer labels of shape "
                          f"({len(y)},), but y has shape {y.shape} (one-hot targets go with "
                          f"loss='categorical_crossentropy')")
-    if np.any(y != np.round(y)):
+    if xp.any(y != xp.round(y)):
         raise ValueError(f"labels must be whole numbers, but y contains "
-                         f"{y[y != np.round(y)][0]}")
+                         f"{y[y != xp.round(y)][0]}")
     bad = (y < 0) | (y >= units)
     if bad.any():
         raise ValueError(f"label {y[bad][0]:g} is out of range for a model with {units} "
                          f"output units: labels must be integers in 0..{units - 1}")
-    return y.astype(np.intp)
+    return y.astype(xp.intp)
 
 
-def _as_numbers(x, name):
-    """x as an array of numbers: float32 stays float32, anything else becomes float64."""
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be an array of numbers, but got {type(x).__name__}")
-    x = np.asarray(x)
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must contain numbers, but got an array of dtype {x.dtype}")
-    return x if x.dtype == np.float32 else x.astype(np.float64, copy=False)
-
-
-def _check_finite(x, name):
-    bad = ~np.isfinite(x)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} contains {x[where]} at index {where} "
-                         f"({int(bad.sum())} non-finite value(s)): clean the data first")
-
-
-def _check_int(value, name, minimum):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, but got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, but got {value}")
-
-
-def _memory(n_params):
-    """Size of n float64 numbers, as Keras prints it: '136.00 B', '3.62 MB'."""
-    size = n_params * 8.0
+def _memory(n_params, itemsize):
+    """Size of n numbers of ``itemsize`` bytes, as Keras prints it: '136.00 B', '3.62 MB'."""
+    size = n_params * float(itemsize)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.2f} {unit}"

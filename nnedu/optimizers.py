@@ -27,25 +27,28 @@ Adam       m <- m + (1-beta_1)(g - m);   v <- v + (1-beta_2)(g**2 - v)
 Note where epsilon goes: Keras adds it INSIDE the square root for Adagrad,
 Adadelta and RMSprop and outside for Adam (PyTorch puts it outside for all).
 
-State. Each optimizer keeps some arrays per parameter (the velocity of
-momentum, Adam's two moments, ...). They are stored in ``self.slots``, a dict
-keyed by ``id(param)`` that also holds the parameter itself (so the id stays
-unique). A parameter keeps its state as long as the SAME array object is
-passed to ``step``; a new array starts from fresh state. ``iterations`` counts
-the calls to ``step``; a learning-rate schedule is evaluated at it.
+Keras' structure and names. ``step`` calls the subclass hook
+``update_step(gradient, variable, learning_rate)`` once per array, which
+changes ``variable`` in place. The state an optimizer keeps per variable has
+Keras' names: "momentum" (SGD; Adam's first moment m; RMSprop's momentum),
+"velocity" (Adam's second moment v; RMSprop's running mean of g**2),
+"accumulator" (Adagrad), ... ``state(variable)`` returns that dict, created
+by ``build_state(variable)`` on the variable's first step. A variable keeps
+its state as long as the SAME array object is passed to ``step``; a new
+array starts from fresh state. ``iterations`` counts the calls to ``step``;
+a learning-rate schedule is evaluated at it.
 """
 
 import math
 import numbers
 
-import numpy as np
-
 from nnedu import schedules
+from nnedu.backend import xp
 from nnedu.schedules import LearningRateSchedule
 
 
 class Optimizer:
-    """Base class. Subclasses define ``init_slots(w)`` and ``update(w, g, lr, slots)``.
+    """Base class. Subclasses define ``build_state(variable)`` and ``update_step``.
 
     Parameters
     ----------
@@ -58,7 +61,7 @@ class Optimizer:
             _check_real(learning_rate, "learning_rate", minimum=0.0)
         self.learning_rate = learning_rate
         self.iterations = 0
-        self.slots = {}
+        self._states = {}  # id(variable) -> (variable, its state dict)
 
     @property
     def current_learning_rate(self):
@@ -70,35 +73,35 @@ class Optimizer:
     def step(self, params, grads):
         """Update every array in ``params`` in place, from ``grads``; then count one iteration.
 
-        params : list of float ndarrays (any shapes), changed in place.
+        params : list of float arrays (any shapes), changed in place.
         grads  : list of arrays, grads[i] has the shape of params[i].
         """
         params, grads = list(params), list(grads)
         _check_params_and_grads(params, grads)
-        lr = self.current_learning_rate
-        for w, g in zip(params, grads):
-            self.update(w, g, lr, self._slots_for(w))
+        learning_rate = self.current_learning_rate
+        for variable, gradient in zip(params, grads):
+            self.update_step(gradient, variable, learning_rate)
         self.iterations += 1
 
-    def _slots_for(self, w):
-        """The state arrays of parameter ``w`` (created on its first step)."""
-        entry = self.slots.get(id(w))
-        if entry is None or entry[0] is not w:
-            entry = (w, self.init_slots(w))
-            self.slots[id(w)] = entry
+    def state(self, variable):
+        """The state arrays of ``variable`` (a dict of name -> array, made on its first step)."""
+        entry = self._states.get(id(variable))
+        if entry is None or entry[0] is not variable:
+            entry = (variable, self.build_state(variable))
+            self._states[id(variable)] = entry
         return entry[1]
 
-    def init_slots(self, w):
-        """The state of a new parameter ``w``: a dict of name -> array (shape of ``w``)."""
+    def build_state(self, variable):
+        """The state of a new variable: a dict of name -> array of its shape (none by default)."""
         return {}
 
-    def update(self, w, g, lr, slots):
-        """Change ``w`` in place from its gradient ``g`` (one parameter, one step)."""
-        raise NotImplementedError(f"{type(self).__name__} must define update()")
+    def update_step(self, gradient, variable, learning_rate):
+        """Change ``variable`` in place from its ``gradient`` (one array, one step)."""
+        raise NotImplementedError(f"{type(self).__name__} must define update_step()")
 
     def get_config(self):
-        """The constructor arguments as a dict."""
-        return {k: v for k, v in vars(self).items() if k not in ("iterations", "slots")}
+        """The constructor arguments as a dict (enough to build the optimizer again)."""
+        return {"learning_rate": self.learning_rate}
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -109,12 +112,12 @@ class SGD(Optimizer):
     """Stochastic gradient descent, with optional (Nesterov) momentum.
 
     momentum = 0:   w <- w - lr * g
-    momentum > 0:   v <- momentum * v - lr * g;   w <- w + v
-    nesterov:       v <- momentum * v - lr * g;   w <- w + momentum * v - lr * g
+    momentum > 0:   m <- momentum * m - lr * g;   w <- w + m
+    nesterov:       m <- momentum * m - lr * g;   w <- w + momentum * m - lr * g
 
-    The velocity v starts at 0, so the first momentum step equals plain SGD.
-    (Writing "w <- momentum * w - lr * g" instead, as some notes do, is not
-    momentum: it shrinks the weights.)
+    The velocity m (Keras calls it "momentum") starts at 0, so the first
+    momentum step equals plain SGD. (Writing "w <- momentum * w - lr * g"
+    instead, as some notes do, is not momentum: it shrinks the weights.)
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
@@ -123,26 +126,30 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
-    def init_slots(self, w):
-        return {"velocity": np.zeros_like(w)} if self.momentum > 0 else {}
+    def build_state(self, variable):
+        return {"momentum": xp.zeros_like(variable)} if self.momentum > 0 else {}
 
-    def update(self, w, g, lr, slots):
+    def update_step(self, gradient, variable, learning_rate):
         if self.momentum == 0:
-            w -= lr * g
+            variable -= learning_rate * gradient
             return
-        v = slots["velocity"]
-        v *= self.momentum
-        v -= lr * g
+        m = self.state(variable)["momentum"]
+        m *= self.momentum
+        m -= learning_rate * gradient
         if self.nesterov:
-            w += self.momentum * v - lr * g
+            variable += self.momentum * m - learning_rate * gradient
         else:
-            w += v
+            variable += m
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate, "momentum": self.momentum,
+                "nesterov": self.nesterov}
 
 
 class Adagrad(Optimizer):
     """Adagrad: each weight's step shrinks with the sum of its squared gradients.
 
-    a <- a + g**2            (a starts at initial_accumulator_value)
+    a <- a + g**2            (a, the "accumulator", starts at initial_accumulator_value)
     w <- w - lr * g / sqrt(a + epsilon)
     """
 
@@ -153,21 +160,26 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = float(initial_accumulator_value)
         self.epsilon = float(epsilon)
 
-    def init_slots(self, w):
-        return {"accumulator": np.full_like(w, self.initial_accumulator_value)}
+    def build_state(self, variable):
+        return {"accumulator": xp.full_like(variable, self.initial_accumulator_value)}
 
-    def update(self, w, g, lr, slots):
-        a = slots["accumulator"]
-        a += g * g
-        w -= lr * g / np.sqrt(a + self.epsilon)
+    def update_step(self, gradient, variable, learning_rate):
+        a = self.state(variable)["accumulator"]
+        a += gradient * gradient
+        variable -= learning_rate * gradient / xp.sqrt(a + self.epsilon)
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate,
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "epsilon": self.epsilon}
 
 
 class Adadelta(Optimizer):
     """Adadelta: steps scaled by the ratio of two running RMS values.
 
-    E[g2] <- rho * E[g2] + (1 - rho) * g**2
+    E[g2] <- rho * E[g2] + (1 - rho) * g**2                  ("accumulated_grad")
     d     <- -sqrt(E[d2] + epsilon) / sqrt(E[g2] + epsilon) * g
-    E[d2] <- rho * E[d2] + (1 - rho) * d**2
+    E[d2] <- rho * E[d2] + (1 - rho) * d**2                  ("accumulated_delta")
     w     <- w + lr * d
 
     (Keras multiplies d by the learning rate; the original paper has none, i.e. lr = 1.)
@@ -180,27 +192,32 @@ class Adadelta(Optimizer):
         self.rho = float(rho)
         self.epsilon = float(epsilon)
 
-    def init_slots(self, w):
-        return {"accumulated_grad": np.zeros_like(w), "accumulated_delta": np.zeros_like(w)}
+    def build_state(self, variable):
+        return {"accumulated_grad": xp.zeros_like(variable),
+                "accumulated_delta": xp.zeros_like(variable)}
 
-    def update(self, w, g, lr, slots):
-        eg2, ed2 = slots["accumulated_grad"], slots["accumulated_delta"]
+    def update_step(self, gradient, variable, learning_rate):
+        state = self.state(variable)
+        eg2, ed2 = state["accumulated_grad"], state["accumulated_delta"]
         eg2 *= self.rho
-        eg2 += (1 - self.rho) * g * g
-        d = -np.sqrt(ed2 + self.epsilon) / np.sqrt(eg2 + self.epsilon) * g
+        eg2 += (1 - self.rho) * gradient * gradient
+        d = -xp.sqrt(ed2 + self.epsilon) / xp.sqrt(eg2 + self.epsilon) * gradient
         ed2 *= self.rho
         ed2 += (1 - self.rho) * d * d
-        w += lr * d
+        variable += learning_rate * d
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate, "rho": self.rho, "epsilon": self.epsilon}
 
 
 class RMSprop(Optimizer):
     """RMSprop: divide the step by a running root-mean-square of the gradients.
 
-    E[g2] <- rho * E[g2] + (1 - rho) * g**2
+    E[g2] <- rho * E[g2] + (1 - rho) * g**2                     ("velocity")
     centered: E[g] <- rho * E[g] + (1 - rho) * g,  denominator = E[g2] - E[g]**2 + epsilon
     else:     denominator = E[g2] + epsilon
     step = lr * g / sqrt(denominator)
-    momentum > 0: m <- momentum * m + step;  w <- w - m
+    momentum > 0: m <- momentum * m + step;  w <- w - m        ("momentum")
     else:         w <- w - step
     """
 
@@ -215,44 +232,50 @@ class RMSprop(Optimizer):
         self.epsilon = float(epsilon)
         self.centered = bool(centered)
 
-    def init_slots(self, w):
-        slots = {"velocity": np.zeros_like(w)}
+    def build_state(self, variable):
+        state = {"velocity": xp.zeros_like(variable)}
         if self.momentum > 0:
-            slots["momentum"] = np.zeros_like(w)
+            state["momentum"] = xp.zeros_like(variable)
         if self.centered:
-            slots["average_gradient"] = np.zeros_like(w)
-        return slots
+            state["average_gradient"] = xp.zeros_like(variable)
+        return state
 
-    def update(self, w, g, lr, slots):
-        eg2 = slots["velocity"]
+    def update_step(self, gradient, variable, learning_rate):
+        state = self.state(variable)
+        eg2 = state["velocity"]
         eg2 *= self.rho
-        eg2 += (1 - self.rho) * g * g
+        eg2 += (1 - self.rho) * gradient * gradient
         if self.centered:
-            eg = slots["average_gradient"]
+            eg = state["average_gradient"]
             eg *= self.rho
-            eg += (1 - self.rho) * g
+            eg += (1 - self.rho) * gradient
             denominator = eg2 - eg * eg + self.epsilon
         else:
             denominator = eg2 + self.epsilon
-        step = lr * g / np.sqrt(denominator)
+        step = learning_rate * gradient / xp.sqrt(denominator)
         if self.momentum > 0:
-            m = slots["momentum"]
+            m = state["momentum"]
             m *= self.momentum
             m += step
             step = m
-        w -= step
+        variable -= step
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate, "rho": self.rho,
+                "momentum": self.momentum, "epsilon": self.epsilon,
+                "centered": self.centered}
 
 
 class Adam(Optimizer):
     """Adam: momentum (first moment m) and RMSprop (second moment v), bias-corrected.
 
     t = iterations + 1
-    m <- m + (1 - beta_1) * (g - m)            i.e. beta_1 * m + (1 - beta_1) * g
-    v <- v + (1 - beta_2) * (g**2 - v)         i.e. beta_2 * v + (1 - beta_2) * g**2
+    m <- m + (1 - beta_1) * (g - m)       i.e. beta_1 m + (1 - beta_1) g      ("momentum")
+    v <- v + (1 - beta_2) * (g**2 - v)    i.e. beta_2 v + (1 - beta_2) g**2   ("velocity")
     alpha = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)     (the bias correction)
     w <- w - alpha * m / (sqrt(v) + epsilon)
 
-    amsgrad: v_hat <- max(v_hat, v) and v_hat is used in place of v.
+    amsgrad: v_hat <- max(v_hat, v) ("velocity_hat") is used in place of v.
     On the first step m/sqrt(v) = g/|g|: every weight moves by about lr
     against the sign of its gradient, whatever the gradient's size.
     """
@@ -268,22 +291,27 @@ class Adam(Optimizer):
         self.epsilon = float(epsilon)
         self.amsgrad = bool(amsgrad)
 
-    def init_slots(self, w):
-        slots = {"m": np.zeros_like(w), "v": np.zeros_like(w)}
+    def build_state(self, variable):
+        state = {"momentum": xp.zeros_like(variable), "velocity": xp.zeros_like(variable)}
         if self.amsgrad:
-            slots["v_hat"] = np.zeros_like(w)
-        return slots
+            state["velocity_hat"] = xp.zeros_like(variable)
+        return state
 
-    def update(self, w, g, lr, slots):
+    def update_step(self, gradient, variable, learning_rate):
         t = self.iterations + 1
-        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
-        m, v = slots["m"], slots["v"]
-        m += (1 - self.beta_1) * (g - m)
-        v += (1 - self.beta_2) * (g * g - v)
+        alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        state = self.state(variable)
+        m, v = state["momentum"], state["velocity"]
+        m += (1 - self.beta_1) * (gradient - m)
+        v += (1 - self.beta_2) * (gradient * gradient - v)
         if self.amsgrad:
-            np.maximum(slots["v_hat"], v, out=slots["v_hat"])
-            v = slots["v_hat"]
-        w -= alpha * m / (np.sqrt(v) + self.epsilon)
+            xp.maximum(state["velocity_hat"], v, out=state["velocity_hat"])
+            v = state["velocity_hat"]
+        variable -= alpha * m / (xp.sqrt(v) + self.epsilon)
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate, "beta_1": self.beta_1,
+                "beta_2": self.beta_2, "epsilon": self.epsilon, "amsgrad": self.amsgrad}
 
 
 OPTIMIZERS = {"sgd": SGD, "adagrad": Adagrad, "adadelta": Adadelta,
@@ -313,13 +341,14 @@ def _check_params_and_grads(params, grads):
     if len(params) != len(grads):
         raise ValueError(f"step() needs one gradient per parameter, but got "
                          f"{len(params)} parameters and {len(grads)} gradients")
+    ndarray = xp.ndarray
     for i, (w, g) in enumerate(zip(params, grads)):
-        if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
+        if not isinstance(w, ndarray) or w.dtype.kind != "f":
             raise TypeError(f"params[{i}] must be a float ndarray (it is updated in place), "
                             f"but got {type(w).__name__} {getattr(w, 'dtype', '')}")
-        if np.shape(g) != w.shape:
+        if getattr(g, "shape", None) != w.shape and xp.shape(g) != w.shape:
             raise ValueError(f"grads[{i}] must have the shape of params[{i}], {w.shape}, "
-                             f"but has shape {np.shape(g)}")
+                             f"but has shape {xp.shape(g)}")
 
 
 def _check_real(value, name, minimum, maximum=None, open_max=False):

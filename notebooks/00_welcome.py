@@ -13,8 +13,9 @@
 #
 # *Neural networks from scratch* builds neural networks out of NumPy arrays, one idea
 # at a time, and lets you read every line of the code that does it. This first notebook
-# teaches no neural networks yet: it makes sure your set-up works, so that the next
-# eleven chapters are about the ideas and not about installation problems.
+# teaches no neural networks yet: it makes sure your set-up works, so that the chapters
+# after it (listed, and counted by a cell, at the end of this notebook) are about the
+# ideas and not about installation problems.
 #
 # **After this notebook you can**
 #
@@ -48,13 +49,15 @@ except ImportError:
 # instead of a second copy, and you can open any file under `nnedu/` and read it.
 #
 # **Checks.** After each exercise comes a cell that checks your function on a few
-# inputs, from easy to hard. It answers in one line:
+# inputs, from easy to hard. It answers in one line, or two when a wrong answer needs a
+# hint:
 #
 # - `✓ name: all N cases passed`: done;
 # - `… name: not attempted yet`: the function still raises `NotImplementedError`
 #   (the notebook goes on running, so *Run All* works on a fresh copy);
 # - `✗ name: for x = ... expected ..., got .... Hint: ...`: what went in, what should
-#   have come out, what came out, and where to look.
+#   have come out, what came out, and where to look. Arrays too big for the line are
+#   named by their shape and their first entry that differs.
 #
 # **Grading.** An instructor runs `nnedu grade` on the exercise notebooks. It reruns
 # each notebook from the top in a fresh Python process and collects the same checks you
@@ -78,8 +81,8 @@ except ImportError:
 # JupyterLab on this notebook; it prints the address to open in your browser.
 #
 # **On Google Colab.** Click the *Open in Colab* badge at the top of any notebook. The
-# setup cell installs `nnedu` (about half a minute, once per session). For a GPU:
-# *Runtime → Change runtime type → GPU*, then run the notebook again.
+# setup cell installs `nnedu` (once per session; the notebook waits until it is done).
+# For a GPU: *Runtime → Change runtime type → GPU*, then run the notebook again.
 #
 # **On Kaggle.** Click the *Open in Kaggle* badge. Switch *Internet* on in the side
 # panel (the setup cell downloads `nnedu`), and for a GPU choose
@@ -102,9 +105,51 @@ from nnedu.course.doctor import report
 print(report())
 
 # %% [markdown]
-# **Do I need a GPU?** No. Every chapter runs on an ordinary laptop CPU in well under a
-# minute per notebook; the networks are small on purpose. Chapter 11 shows what a GPU
-# changes, and the `GPU:` line above tells you whether this session has one.
+# **Do I need a GPU?** No. Every chapter runs on an ordinary laptop CPU: the networks are
+# small on purpose (the cell after the next one times this notebook, as an example).
+# Chapter 11 shows what a GPU changes. The doctor's `GPU:` line above says whether
+# nnedu can use one; the next cell asks the machine directly, without the doctor: the
+# NVIDIA driver's `nvidia-smi`, then PyTorch and CuPy if they are installed.
+
+# %%
+import shutil
+import subprocess
+import time
+
+notebook_started = time.perf_counter()   # for the timing cell below
+
+
+def gpu_report():
+    """What this machine says about GPUs: nvidia-smi, torch.cuda, cupy (each if present)."""
+    lines = []
+    if shutil.which("nvidia-smi"):
+        try:
+            found = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True,
+                                   timeout=20).stdout.strip()
+        except (OSError, subprocess.SubprocessError) as err:
+            found = f"could not run it ({err})"
+        lines.append(f"nvidia-smi: {found or 'no GPU listed'}")
+    else:
+        lines.append("nvidia-smi: not found (no NVIDIA driver on this machine)")
+    try:
+        import torch
+
+        lines.append(f"torch {torch.__version__}: cuda available = {torch.cuda.is_available()}")
+    except ImportError:
+        lines.append("torch: not installed")
+    try:
+        import cupy
+
+        lines.append(f"cupy: {cupy.cuda.runtime.getDeviceCount()} device(s)")
+    except ImportError:
+        lines.append("cupy: not installed")
+    except Exception as err:  # noqa: BLE001 - a CuPy without a usable GPU raises its own errors
+        lines.append(f"cupy: installed, but no usable GPU ({type(err).__name__})")
+    return lines
+
+
+for line in gpu_report():
+    print(line)
 
 # %% [markdown]
 # ## A first widget
@@ -175,29 +220,96 @@ ch00.double(double)
 # ```
 #
 # and the check answers `… double: not attempted yet` until you write it. A wrong
-# answer is shown as one red line that names the input, the expected value and what
-# came back. Try it: change `2 * x` to `x + 2` above, run both cells again, and read
-# the message. (Put it back afterwards.)
+# answer is shown in red, in one or two lines, naming the input, the expected value,
+# what came back and a hint. Try it: change `2 * x` to `x + 2` above, run the cell
+# again, and read the message. (Put it back afterwards.) Here is what that message
+# looks like, caught so that this notebook runs on:
+
+# %%
+from nnedu.checks import CheckFailed
+
+try:
+    ch00.double(lambda x: x + 2)
+except CheckFailed as failure:
+    message = str(failure)
+print(message)
+assert message.startswith("✗ double: for x = 0 expected double(x) = 0, got 2")
+assert len(message.splitlines()) <= 2
 
 # %% [markdown]
 # ## The chapters
 #
-# | | chapter | what you build |
-# |---|---|---|
-# | 00 | Welcome and set-up | this notebook |
-# | 01 | The perceptron | one neuron, the perceptron rule, why XOR fails |
-# | 02 | Activation functions | sigmoid, tanh, ReLU and friends, and their derivatives |
-# | 03 | Multilayer networks and the forward pass | dense layers, shapes, a network that solves XOR |
-# | 04 | Loss functions, softmax and cross-entropy | what "wrong" means, numerically stable |
-# | 05 | Computation graphs and the chain rule | a tiny autograd engine on scalars |
-# | 06 | Backpropagation | gradients of a whole network, checked numerically |
-# | 07 | Gradient descent and optimizers | SGD, momentum, RMSprop, Adam, schedules |
-# | 08 | Training in practice | data, learning curves, initialization |
-# | 09 | Regularization | L1/L2, dropout, batch normalization, early stopping |
-# | 10 | Convolutional networks | convolution, pooling, a CNN on digits |
-# | 11 | From scratch to frameworks | the same model in Keras and PyTorch, and the GPU |
-#
+# The cell writes the table of chapters and counts them; in a copy of the repository it
+# also compares the list with the README's table and counts the lessons that are there.
+
+# %%
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+CHAPTERS = [
+    ("00", "Welcome and set-up", "this notebook"),
+    ("01", "The perceptron", "one neuron, the perceptron rule, why XOR fails"),
+    ("02", "Activation functions", "sigmoid, tanh, ReLU and friends, and their derivatives"),
+    ("03", "Multilayer networks and the forward pass", "dense layers, shapes, XOR solved"),
+    ("04", "Loss functions, softmax and cross-entropy", 'what "wrong" means, stably'),
+    ("05", "Computation graphs and the chain rule", "a tiny autograd engine on scalars"),
+    ("06", "Backpropagation", "gradients of a whole network, checked numerically"),
+    ("07", "Gradient descent and optimizers", "SGD, momentum, RMSprop, Adam, schedules"),
+    ("08", "Training in practice", "data, learning curves, initialization"),
+    ("09", "Regularization", "L1/L2, dropout, batch normalization, early stopping"),
+    ("10", "Convolutional networks", "convolution, pooling, a CNN on digits"),
+    ("11", "From scratch to frameworks", "the same model in Keras and PyTorch, and the GPU"),
+]
+rows = "\n".join(f"| {n} | {title} | {what} |" for n, title, what in CHAPTERS)
+display(Markdown("| | chapter | what you build |\n|---|---|---|\n" + rows))
+print(f"{len(CHAPTERS)} notebooks: this welcome and {len(CHAPTERS) - 1} chapters after it")
+assert [n for n, _, _ in CHAPTERS] == [f"{k:02d}" for k in range(len(CHAPTERS))]
+
+readme = Path("..") / "README.md"        # present in a clone of the repository, not on Colab
+if readme.exists():
+    in_readme = [line.split("|")[1].strip() for line in readme.read_text().splitlines()
+                 if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    lessons_here = sorted(p.name[:2] for p in Path(".").glob("[0-9][0-9]_*.ipynb"))
+    print(f"README lists chapters {in_readme[0]}-{in_readme[-1]}; lessons in this folder: "
+          f"{', '.join(lessons_here)}")
+    assert in_readme == [n for n, _, _ in CHAPTERS]
+
+# %% [markdown]
 # Open the lesson first, then the exercises of the same chapter.
+#
+# ## Check your understanding
+#
+# 1. You opened `exercises/01_perceptron.ipynb` and ran all cells without writing
+#    anything. What do the check cells say, and does *Run All* stop?
+#
+#    <details><summary>Answer</summary>
+#
+#    Each says `… name: not attempted yet`; *Run All* goes on, because a function that
+#    still raises `NotImplementedError` is reported, not raised.
+#    </details>
+#
+# 2. Your exercise notebook works only when you run its cells in a certain order by hand.
+#    Why is that a problem for the grade?
+#
+#    <details><summary>Answer</summary>
+#
+#    `nnedu grade` reruns the notebook from the top in a fresh Python process: what is
+#    not defined by the cells in their order is missing there. Use *Restart Kernel and
+#    Run All Cells* before handing in.
+#    </details>
+#
+# 3. The doctor's `GPU:` line says "none found". Can you do the course?
+#
+#    <details><summary>Answer</summary>
+#
+#    Yes: every chapter runs on the CPU; the timing cell below measures this notebook.
+#    </details>
+
+# %%
+elapsed = time.perf_counter() - notebook_started
+print(f"this notebook ran in {elapsed:.1f} s (from the GPU cell to here, on this machine)")
+assert elapsed > 0
 
 # %% [markdown]
 # ## Summary and what's next

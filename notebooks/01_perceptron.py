@@ -42,6 +42,7 @@ from nnedu import viz
 from nnedu.data import logic_gate, make_xor
 from nnedu.perceptron import Perceptron
 from nnedu.viz import style
+from nnedu.viz.diagrams import neuron_figure
 
 # %% [markdown]
 # ## 1. One artificial neuron
@@ -62,7 +63,14 @@ from nnedu.viz import style
 # $$ \hat y = H(z) = \begin{cases} 1 & z \ge 0 \\ 0 & z < 0 . \end{cases} $$
 #
 # (At exactly $z = 0$ we say the neuron fires. Any fixed choice works; this one is the
-# library's, and the exercises use it too.)
+# library's, and the exercises use it too.) The picture shows the whole neuron: each input
+# travels along its own weight into the sum, the bias joins it, and the step turns the
+# sum into 0 or 1.
+
+# %%
+neuron_figure()
+
+# %% [markdown]
 #
 # Weights $w = (1, 1)$ and bias $b = -1.5$ make a neuron that fires only when both
 # inputs are 1: the AND gate. The library's `Perceptron` computes exactly this; we set
@@ -108,14 +116,16 @@ def draw_gate(ax, X, y, w, b, title):
         ax.axvline(-b / w[0], color=style.ROLE["highlight"], label="w·x + b = 0")
     ax.set_xlim(-0.5, 1.5)
     ax.set_ylim(-0.5, 1.5)
+    ax.set_xticks([0, 1])          # the inputs are 0 or 1: two ticks that never collide
+    ax.set_yticks([0, 1])
     ax.set_aspect("equal")
-    style.apply(ax, title=title, xlabel="input x1 (0 or 1)", ylabel="input x2 (0 or 1)")
+    style.apply(ax, title=title, xlabel="input x1", ylabel="input x2")
 
 
-fig, ax = style.new_figure(figsize=(4.2, 4.0))
+fig, ax = style.new_figure(figsize=(6.0, 3.6))
 draw_gate(ax, X, y_and, neuron.weights_, neuron.bias_,
           "AND: only (1, 1) lies on the firing side")
-ax.legend(loc="upper left", fontsize=8)
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))   # beside the square, off the data
 fig
 
 # %% [markdown]
@@ -258,8 +268,8 @@ assert z == 0.5 and np.all(step_change == 0) and np.allclose(linear_change, [0.5
 
 # %%
 epochs_needed = {}
-fig, axes = style.new_figure(1, 4, figsize=(13, 3.4))
-for ax, gate in zip(axes, ["and", "or", "nand", "nor"]):
+fig, axes = style.new_figure(2, 2, figsize=(6.4, 6.4))
+for ax, gate in zip(axes.ravel(), ["and", "or", "nand", "nor"]):
     Xg, yg = logic_gate(gate)
     model = Perceptron(learning_rate=1.0).fit(Xg, yg, epochs=100)
     assert model.converged_ and model.predict(Xg).tolist() == yg.tolist()
@@ -281,12 +291,13 @@ assert max(epochs_needed.values()) <= 6
 # or $\pm\alpha$, so with learning rate $\alpha$ all weights are exactly $\alpha$ times the
 # weights with rate 1, and the *line* $w \cdot x + b = 0$ is the same. The cell below
 # checks this with $\alpha = 0.25$ (a power of two, so the arithmetic is exact in floating
-# point). With $\alpha = 0.1$ the sums are rounded (0.1 + 0.2 - 0.3 is not exactly 0 in
-# floating point): a net input that should be exactly 0 comes out a hair above or below
-# it, and that tie is decided the other way. The cell shows this happening on AND, where
-# the mistake counts with rate 0.1 differ from those with rate 1. From a random start it does matter: the smaller the rate, the longer the random
-# initial weights keep their say. (The explorer below starts from small random weights;
-# give it `seed=None` to start from zero.)
+# point).
+#
+# With $\alpha = 0.1$ the mistake counts on AND do differ, but not because the rate
+# matters: 0.1 has no exact binary form, so sums of multiples of 0.1 are rounded
+# (0.1 + 0.2 - 0.3 is not 0 in floating point). A net input that is exactly $z = 0$ with
+# rate 1, where the neuron fires, comes out a hair below 0 with rate 0.1, and the tie is
+# decided the other way. The second cell finds that sample.
 
 # %%
 for gate in ["and", "or", "nand", "nor"]:
@@ -300,6 +311,32 @@ tenth, one = Perceptron(0.1).fit(X, y_and), Perceptron(1.0).fit(X, y_and)
 print("AND, mistakes per epoch with rate 1:", one.errors_, " with rate 0.1:", tenth.errors_)
 print("0.1 + 0.2 - 0.3 =", 0.1 + 0.2 - 0.3, "in floating point, not 0")
 assert tenth.errors_ != one.errors_ and 0.1 + 0.2 - 0.3 != 0
+
+# %%
+# the first sample where the two runs decide differently: a tie z = 0 with rate 1
+for i, ((w_one, b_one), (w_tenth, b_tenth)) in enumerate(
+        zip(one.weights_history_, tenth.weights_history_)):
+    x_i = X[i % len(X)]
+    z_one, z_tenth = x_i @ w_one + b_one, x_i @ w_tenth + b_tenth
+    if (z_one >= 0) != (z_tenth >= 0):
+        break
+print(f"sample {i + 1}, x = {x_i}: z = {z_one} with rate 1 (fires), "
+      f"z = {z_tenth:.3g} with rate 0.1 (does not)")
+assert z_one == 0 and z_tenth < 0 and abs(z_tenth) < 1e-15
+
+# %% [markdown]
+# From a random start the rate does matter. The updates have size $\alpha$, the random
+# initial weights do not shrink with it, so the smaller the rate, the longer the initial
+# weights keep their say. With the explorer's start (weights drawn from
+# $N(0, 0.01^2)$, `seed=0`) rates 1 and 0.01 still take the same path on AND, but at rate
+# 0.001 a single update is no larger than the initial weights and the path changes:
+
+# %%
+random_start = {rate: Perceptron(rate, seed=0).fit(X, y_and).errors_
+                for rate in [1.0, 0.01, 0.001]}
+for rate, errors in random_start.items():
+    print(f"seed 0, rate {rate:<5}: mistakes per epoch {errors}")
+assert random_start[1.0] == random_start[0.01] != random_start[0.001]
 
 # %% [markdown]
 # ## 6. XOR: the error count never reaches zero
@@ -343,16 +380,16 @@ X_cloud, y_cloud = make_xor(100, noise=0.0, seed=0)
 cloud = Perceptron().fit(X_cloud, y_cloud, epochs=60)
 assert not cloud.converged_ and len(y_cloud) == 100
 
-fig, (ax1, ax2) = style.new_figure(1, 2, figsize=(11, 3.6))
+fig, (ax1, ax2) = style.new_figure(1, 2, figsize=(7.6, 3.6))
 for k, name in enumerate(["w1", "w2", "b"]):
     ax1.step(steps[:40], params[:40, k], where="post", label=name, color=style.color(k))
-ax1.legend(loc="center right", ncol=3, fontsize=8)
-style.apply(ax1, title="XOR gate: the weights cycle and never settle",
+ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)   # under the axes
+style.apply(ax1, title="XOR gate: weights cycle",
             xlabel="samples seen", ylabel="value (no unit)")
 ax2.plot(np.arange(1, 61), cloud.errors_, marker=".", color=style.ROLE["train"])
 ax2.set_ylim(0, None)
-style.apply(ax2, title="XOR cloud (100 points): mistakes never reach 0",
-            xlabel="epoch", ylabel="mistakes in the epoch (count)")
+style.apply(ax2, title="XOR cloud: never 0 mistakes",
+            xlabel="epoch", ylabel="mistakes in the epoch")
 fig
 
 # %%
@@ -438,15 +475,56 @@ assert np.isclose(bound, 51.0) and mistakes == 11 and mistakes <= bound
 #
 # - AND: count the mistakes until the line settles; compare with the table in section 5.
 # - Switch the rule between perceptron and delta: nothing changes (section 4).
-# - Change the learning rate. The explorer starts from small random weights, so the
-#   path changes; run `viz.perceptron_explorer(seed=None)` to start from zero, and the
-#   line no longer depends on the rate (section 5).
+# - Change the learning rate. The explorer starts from small random weights, so a rate
+#   as small as 0.001 changes the path (section 5); run
+#   `viz.perceptron_explorer(seed=None)` to start from zero, and the line no longer
+#   depends on the rate. The title says whether and when training converged; the line
+#   under the picture gives the weights after the step.
 # - XOR: step through several epochs and watch the line keep moving without ever
 #   settling.
 
 # %%
 ex = viz.perceptron_explorer()
 ex
+
+# %% [markdown]
+# ## Check your understanding
+#
+# 1. A neuron has $w = (2, -1)$ and $b = -1$. What does it output for $x = (1, 1)$, and
+#    for $x = (0, 0)$?
+#
+#    <details><summary>Answer</summary>
+#
+#    $z = 2 - 1 - 1 = 0$ for $(1, 1)$, and $z = 0 \ge 0$ fires: $\hat y = 1$. For
+#    $(0, 0)$, $z = b = -1 < 0$: $\hat y = 0$. (The cell below computes both.)
+#    </details>
+#
+# 2. The neuron predicts 1 for a sample whose label is 0. Which way do $w$ and $b$ move,
+#    and why does $z$ on that sample go down?
+#
+#    <details><summary>Answer</summary>
+#
+#    $y - \hat y = -1$, so $w \leftarrow w - \alpha x$ and $b \leftarrow b - \alpha$. On the
+#    same $x$ the net input changes by $-\alpha(\lVert x \rVert^2 + 1) < 0$: it moves towards
+#    the side that outputs 0 (section 3).
+#    </details>
+#
+# 3. Why can no amount of training, with any learning rate, make one perceptron compute
+#    XOR, while the same rule always learns AND?
+#
+#    <details><summary>Answer</summary>
+#
+#    XOR's four conditions on $(w_1, w_2, b)$ contradict each other (section 6): no line
+#    separates its points, so there is nothing to converge to. AND is separable, and the
+#    convergence theorem bounds the number of mistakes by $(R/\gamma)^2$ (section 7).
+#    </details>
+
+# %%
+quiz = Perceptron()
+quiz.weights_, quiz.bias_ = np.array([2.0, -1.0]), -1.0
+print("z for (1, 1) and (0, 0):", quiz.net_input(np.array([[1.0, 1.0], [0.0, 0.0]])),
+      "-> y_hat", quiz.predict(np.array([[1.0, 1.0], [0.0, 0.0]])))
+assert quiz.predict(np.array([[1.0, 1.0], [0.0, 0.0]])).tolist() == [1, 0]
 
 # %% [markdown]
 # ## Summary

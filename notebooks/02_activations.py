@@ -21,7 +21,8 @@
 #
 # - explain, with matrices, why a network without activations is just one linear map;
 # - state the range and the derivative of sigmoid, tanh, ReLU, leaky ReLU, PReLU, ELU,
-#   SELU, GELU, Swish, Mish, Maxout and softmax;
+#   SELU, GELU, Swish, Mish, Maxout and softmax (section 4 writes each one out and
+#   checks it numerically);
 # - explain saturation and vanishing gradients (for tanh as well as sigmoid) and the
 #   dying-ReLU problem, and show each with numbers;
 # - compute a sigmoid that never overflows;
@@ -58,6 +59,11 @@ from nnedu.viz import style
 # linear layer, and so are a hundred. Depth buys nothing until something non-linear sits
 # between the layers. Let us check it with numbers: a 3 → 5 → 2 network without
 # activations equals a single 3 → 2 layer.
+#
+# (Here one input $x$ is a column and $W$ has shape (outputs, inputs), as in most maths
+# texts. Chapter 03 stores a batch with one example per row, $X$ of shape $(N, D)$, and
+# writes the same layer as $H = X W + b$ with $W$ of shape (inputs, outputs), the layout
+# of Keras: each row of $H$ is $(W_{\text{col}}\, x + b)^\top$ with $W = W_{\text{col}}^\top$.)
 
 # %%
 rng = np.random.default_rng(0)
@@ -204,7 +210,25 @@ assert grad_alpha < 0 and alpha_new > alpha_p
 #   parameters of the layer.
 # - **Softmax** turns a vector of $K$ scores into $K$ probabilities,
 #   $p_j = e^{z_j} / \sum_k e^{z_k}$: all positive, summing to 1. It mixes the entries, so
-#   it is used at the output of a classifier, not in hidden layers (chapter 04).
+#   it is not an activation for an ordinary hidden layer; its main place is the output
+#   of a classifier (chapter 04), and inside networks it turns scores into weights that
+#   sum to 1, as in the attention layers of transformers.
+#
+# **Their derivatives.** With $\sigma$ the sigmoid, $\Phi$ and $\varphi$ the standard normal
+# CDF and density, and $\mathrm{sp}(z) = \ln(1 + e^z)$ (whose derivative is $\sigma(z)$):
+#
+# | function | $f(z)$ | $f'(z)$ |
+# |---|---|---|
+# | ELU | $z$ ($z > 0$), $\alpha(e^z - 1)$ ($z \le 0$) | $1$ ($z > 0$), $\alpha e^z = f(z) + \alpha$ ($z \le 0$) |
+# | SELU | $\lambda\, \mathrm{elu}(z; \alpha)$ | $\lambda$ ($z > 0$), $\lambda \alpha e^z$ ($z \le 0$) |
+# | GELU | $z\,\Phi(z)$ | $\Phi(z) + z\,\varphi(z)$ |
+# | Swish | $z\,\sigma(z)$ | $\sigma(z) + z\,\sigma(z)\,(1 - \sigma(z))$ |
+# | Mish | $z \tanh(\mathrm{sp}(z))$ | $\tanh(\mathrm{sp}(z)) + z\,\sigma(z)\,(1 - \tanh^2(\mathrm{sp}(z)))$ |
+# | Maxout | $\max_i (w_i \cdot x + b_i)$ | the gradient flows only into the piece that won: $x$ for its $w_i$, 0 for the others |
+# | softmax | $p_j = e^{z_j} / \sum_k e^{z_k}$ | $\partial p_j / \partial z_k = p_j(\delta_{jk} - p_k)$: the matrix $\mathrm{diag}(p) - p p^\top$ |
+#
+# Softmax is the one whose "derivative" is a matrix: every output depends on every input.
+# The next cell checks each row of the table against the numerical derivative.
 
 # %%
 for name in ["gelu", "swish", "mish"]:
@@ -229,6 +253,70 @@ p = act.softmax(np.array([2.0, 1.0, -1.0]))
 print("softmax([2, 1, -1]) =", p.round(4), "sum", p.sum())
 assert np.isclose(p.sum(), 1.0) and np.all(p > 0)
 
+# %%
+from math import erf, pi  # noqa: E402  (the normal CDF, for GELU's row of the table)
+
+zt = np.linspace(-4, 4, 81)
+zt = zt[np.abs(zt) > 1e-9]                                    # away from the kink at 0
+sp, sg = np.log1p(np.exp(zt)), act.sigmoid(zt)
+table = {
+    "elu": np.where(zt > 0, 1.0, np.exp(zt)),
+    "selu": act.SELU_SCALE * np.where(zt > 0, 1.0, act.SELU_ALPHA * np.exp(zt)),
+    "gelu": 0.5 * (1 + np.vectorize(erf)(zt / np.sqrt(2))) + zt * np.exp(-zt ** 2 / 2) / np.sqrt(2 * pi),
+    "swish": sg + zt * sg * (1 - sg),
+    "mish": np.tanh(sp) + zt * sg * (1 - np.tanh(sp) ** 2),
+}
+for name, formula in table.items():
+    numeric = (act.get(name)(zt + 1e-6) - act.get(name)(zt - 1e-6)) / 2e-6
+    assert rel_error(numeric, formula) < 1e-7, name
+    assert np.allclose(act.get_grad(name)(zt), formula)
+# softmax: the Jacobian diag(p) - p p^T against one numerical column per input
+zs3 = np.array([2.0, 1.0, -1.0])
+jacobian = np.diag(act.softmax(zs3)) - np.outer(act.softmax(zs3), act.softmax(zs3))
+numeric_jacobian = np.stack([(act.softmax(zs3 + 1e-6 * e) - act.softmax(zs3 - 1e-6 * e))
+                             / 2e-6 for e in np.eye(3)], axis=1)
+assert rel_error(numeric_jacobian, jacobian) < 1e-7
+# Maxout: the gradient of max(w_a . x, w_b . x) is x for the winning piece, 0 for the other
+x_in, w_a, w_b = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([0.0, 1.0])
+
+
+def maxout(wa, wb):
+    return max(x_in @ wa, x_in @ wb)
+
+
+grad_a = [(maxout(w_a + 1e-6 * e, w_b) - maxout(w_a - 1e-6 * e, w_b)) / 2e-6 for e in np.eye(2)]
+grad_b = [(maxout(w_a, w_b + 1e-6 * e) - maxout(w_a, w_b - 1e-6 * e)) / 2e-6 for e in np.eye(2)]
+assert x_in @ w_b > x_in @ w_a                       # piece b wins (2 > 1)
+assert np.allclose(grad_b, x_in) and np.allclose(grad_a, 0.0)
+print(f"the table's derivatives of {', '.join(table)} and softmax's Jacobian agree with "
+      "numerical derivatives")
+print("softmax Jacobian at z = [2, 1, -1]:\n", jacobian.round(4))
+
+# %% [markdown]
+# All of them at once: each function (solid) with its derivative (dashed), on the same
+# axes $z \in [-4, 4]$. The smooth newcomers differ from ReLU only near 0; sigmoid and
+# tanh are the only ones whose slope dies on *both* sides.
+
+# %%
+grid_names = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish",
+              "mish", "softplus"]
+fig, axes = style.new_figure(4, 3, figsize=(7.6, 8.4), sharex=True)
+zg = np.linspace(-4, 4, 401)
+for ax, name in zip(axes.ravel(), grid_names):
+    alpha_kw = {"alpha": 0.1} if name == "leaky_relu" else {}     # a slope you can see
+    f_z, g_z = act.get(name)(zg, **alpha_kw), act.get_grad(name)(zg, **alpha_kw)
+    ax.plot(zg, f_z, color=style.BLUE, lw=2, label="f(z)")
+    ax.plot(zg, g_z, color=style.ORANGE, lw=2, ls="--", label="f'(z)")
+    ax.axhline(0, color=style.GREY, lw=0.8)
+    ax.set_ylim(min(-1.2, f_z.min() - 0.2), max(1.3, min(f_z.max(), 4.2) + 0.2))
+    style.apply(ax, title=name + (" (alpha 0.1)" if alpha_kw else ""))
+axes[-1, 0].set_xlabel("z")
+handles, labels = axes[0, 0].get_legend_handles_labels()
+axes[-1, 1].legend(handles, labels, loc="center", frameon=False)   # in an empty panel
+for ax in axes.ravel()[len(grid_names):]:
+    ax.axis("off")
+fig
+
 # %% [markdown]
 # Every derivative in the library is checked against the numerical derivative, the
 # centred difference $(f(z+\epsilon) - f(z-\epsilon)) / 2\epsilon$, at random points away
@@ -252,8 +340,12 @@ print(f"all {len(names)} derivatives agree with the numerical derivative "
 # Far from 0, the sigmoid is flat: $\sigma'(5) \approx 0.0066$, $\sigma'(10) \approx 0.000045$.
 # A unit whose input lands there is **saturated**: its output barely changes, and
 # neither does anything gradient descent computes through it. Backpropagation
-# (chapter 06) multiplies one such slope per layer, so through $n$ sigmoid layers the
-# gradient is scaled by at most $0.25^n$: after 10 layers that is below $10^{-6}$.
+# (chapter 06) multiplies, per layer, one such slope *and* the layer's weights. The
+# slopes alone shrink the gradient by at least a factor 4 per sigmoid layer, so through
+# $n$ layers whose weights are at most 1 in size the gradient is scaled by at most
+# $0.25^n$, below $10^{-6}$ after 10 layers. Larger weights can make up for the slopes
+# (and can also make gradients explode); chapter 08 chooses the weights' size so that
+# neither happens.
 #
 # **A popular claim corrected.** Some notes say tanh "avoids" the vanishing gradient
 # because it is zero-centred. It does not. Being zero-centred helps the *next* layer,
@@ -295,18 +387,18 @@ assert all(abs(v - 0.5) < 0.01 for v in mean_slope["relu"])
 # (chapter 08) keeps $\sigma_z$ near 1 and helps every function.
 
 # %%
-fig, axes = style.new_figure(1, 3, figsize=(13, 3.6))
+fig, axes = style.new_figure(1, 3, figsize=(7.6, 3.2), sharey=True)
 zp = np.linspace(-6, 6, 601)
-titles = {"sigmoid": "sigmoid: f' at most 0.25, flat far from 0",
-          "tanh": "tanh: f' up to 1, but just as flat far from 0",
-          "relu": "relu: slope 1 for z > 0, 0 for z < 0"}
+titles = {"sigmoid": "sigmoid: f' ≤ 0.25", "tanh": "tanh: f' ≤ 1, flat far out",
+          "relu": "relu: f' is 0 or 1"}
 for ax, name in zip(axes, ["sigmoid", "tanh", "relu"]):
     ax.plot(zp, act.get(name)(zp), color=style.BLUE, lw=2, label="f(z)")
     ax.plot(zp, act.get_grad(name)(zp), color=style.ORANGE, lw=2, ls="--", label="f'(z)")
     ax.axhline(0, color=style.GREY, lw=0.8)
-    ax.legend(loc="upper left")
-    style.apply(ax, title=titles[name], xlabel="z (pre-activation)",
-                ylabel="value (no unit)")
+    ax.set_ylim(-1.2, 2.2)
+    style.apply(ax, title=titles[name], xlabel="z")
+axes[0].set_ylabel("value")
+axes[0].legend(loc="upper left")      # above the curves: they stay below 1 on the left
 fig
 
 # %% [markdown]
@@ -409,12 +501,51 @@ nnedu.show_source(act.sigmoid)
 # ## 9. Explore
 #
 # Pick a function, slide $\alpha$ (for leaky ReLU and ELU), and set the number of layers:
-# the left panel shows $f$ and $f'$, the right panel how much of a gradient is left after
-# passing back through $n$ layers. Try sigmoid with 10 layers, then tanh, then ReLU.
+# the left panel shows $f$ and $f'$ (its y-range follows the function), the right panel
+# how much of a gradient is left after passing back through $n$ layers. Both curves on
+# the right assume weights of 1 and biases of 0: the dashed one multiplies the steepest
+# slope $n$ times, the other follows one unit through a chain $a_k = f(a_{k-1})$ from
+# $a_0 = 1$. Real weights multiply in too (section 5). Try sigmoid with 10 layers, then
+# tanh, then ReLU.
 
 # %%
 ex = viz.activation_explorer()
 ex
+
+# %% [markdown]
+# ## Check your understanding
+#
+# 1. A network has three layers, each $h = W x + b$, and no activations. How many layers
+#    does one need to compute the same function?
+#
+#    <details><summary>Answer</summary>
+#
+#    One: $W_3 (W_2 (W_1 x + b_1) + b_2) + b_3 = (W_3 W_2 W_1) x + b'$, a single linear
+#    layer (section 1).
+#    </details>
+#
+# 2. Pre-activations $z = 3$ reach a sigmoid and a ReLU. Which unit passes more of the
+#    gradient back, and by how much?
+#
+#    <details><summary>Answer</summary>
+#
+#    $\sigma'(3) = \sigma(3)(1 - \sigma(3)) \approx 0.045$, $\mathrm{relu}'(3) = 1$: the ReLU
+#    passes about 22 times more. (The cell below computes it.)
+#    </details>
+#
+# 3. Why can a leaky ReLU unit recover from a bias of $-3$ while a ReLU unit cannot?
+#
+#    <details><summary>Answer</summary>
+#
+#    For $z < 0$ the ReLU's slope is exactly 0, so every gradient reaching its weights is
+#    0 and nothing moves them (section 6). The leaky ReLU's slope there is $\alpha > 0$: a
+#    small gradient remains and walks the bias back.
+#    </details>
+
+# %%
+ratio = float(act.relu_grad(3.0) / act.sigmoid_grad(3.0))
+print(f"sigmoid'(3) = {float(act.sigmoid_grad(3.0)):.4f}, relu'(3) = 1: ratio {ratio:.1f}")
+assert round(float(act.sigmoid_grad(3.0)), 3) == 0.045 and round(ratio) == 22
 
 # %% [markdown]
 # ## Summary

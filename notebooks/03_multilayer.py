@@ -50,6 +50,7 @@ from nnedu.layers import Dense, reset_names
 from nnedu.models import Sequential
 from nnedu.optimizers import Adam
 from nnedu.viz import style
+from nnedu.viz.diagrams import network_figure
 
 # %% [markdown]
 # ## 1. From one neuron to layers
@@ -89,7 +90,18 @@ from nnedu.viz import style
 # The bias is added to every row (NumPy broadcasting), and $f$ acts on every entry.
 # $W$ has one **row per input** and one **column per unit**. That is exactly the layout of
 # the `kernel` of a Keras `Dense` layer, and of nnedu's, so the weights you read here are
-# the ones you will meet in Keras.
+# the ones you will meet in Keras. (Chapter 02 wrote one example as a column,
+# $h = W' x + b$ with $W'$ of shape (units, $D$); here $W = W'^\top$ and each row of $H$
+# is that $h$ for one example.)
+#
+# The picture shows the 2-3-2 network with the shape of every array for a batch of $N$
+# examples: the kernel between two columns has one row per unit on its left and one
+# column per unit on its right.
+
+# %%
+network_figure((2, 3, 2))
+
+# %% [markdown]
 #
 # Let us compute a layer of 3 units on a batch of 4 examples with 2 features, once unit
 # by unit with loops and once with the matrix product:
@@ -137,10 +149,13 @@ assert np.allclose(layer.forward(X), H)
 print("Dense(3, relu) gives the same H:", np.allclose(layer.forward(X), H))
 
 # %% [markdown]
-# A frequent slip is to write `W @ X` or `X @ W.T`, the order in the "one column per
-# example" notation of some textbooks. With our layout (examples in rows) that fails:
-# the shapes (2, 3) and (4, 2) do not fit together. The library checks the shape before
-# doing any arithmetic and says what it expected:
+# A frequent slip is to write `W @ X`, the order of the "one column per example"
+# notation of many textbooks. With our layout (examples in rows) the shapes (2, 3) and
+# (4, 2) do not fit together. `X @ W.T` is a different convention, not that notation:
+# PyTorch's `nn.Linear` stores its weight as (units, $D$), one row per unit, and computes
+# `X @ weight.T`, with the examples still in the rows of `X`. With our (D, units) kernel
+# `W.T` is wrong (for a square kernel it even runs, silently swapping the weights).
+# The library checks the shape before doing any arithmetic and says what it expected:
 
 # %%
 try:
@@ -270,7 +285,7 @@ assert np.array_equal(out[:, 0], y_xor)
 # straight line separates the two classes, which a single neuron can draw:
 
 # %%
-fig, (ax_in, ax_hid) = style.new_figure(1, 2, figsize=(9.0, 3.8))
+fig, (ax_in, ax_hid) = style.new_figure(1, 2, figsize=(7.6, 3.6))
 for ax, points in [(ax_in, X_xor), (ax_hid, hidden_xor)]:
     for label, face in [(1, style.ROLE["positive"]), (0, "white")]:
         pts = points[y_xor == label]
@@ -279,16 +294,17 @@ for ax, points in [(ax_in, X_xor), (ax_hid, hidden_xor)]:
     ax.set_aspect("equal")
 # output = h1 - 2 h2 = 0.5 is the line h2 = (h1 - 0.5) / 2
 ax_hid.plot([0.5, 2.5], [0.0, 1.0], color=style.ROLE["highlight"], label="output = 0.5")
-ax_hid.text(1.1, 0.0, "← (0,1) and (1,0) both land here", va="center", fontsize=8)
+ax_hid.text(1.1, 0.0, "← (0,1) and (1,0)", va="center", fontsize=style.TEXT_SIZE)
 ax_in.set_xlim(-0.4, 1.4)
 ax_in.set_ylim(-0.4, 1.4)
 ax_hid.set_xlim(-0.3, 2.4)
 ax_hid.set_ylim(-0.3, 1.4)
-style.apply(ax_in, title="Input space: no line separates XOR", xlabel="x1 (0 or 1)",
-            ylabel="x2 (0 or 1)")
+ax_in.set_xticks([0, 1])
+ax_in.set_yticks([0, 1])
+style.apply(ax_in, title="Input space: no line", xlabel="x1", ylabel="x2")
 style.apply(ax_hid, title="Hidden space: one line does", xlabel="h1 = relu(x1 + x2)",
             ylabel="h2 = relu(x1 + x2 - 1)")
-ax_hid.legend(loc="upper left", fontsize=8)
+ax_hid.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))   # beside the axes, off the data
 fig
 
 # %% [markdown]
@@ -442,7 +458,7 @@ def bends_inside(net, low=-3.0, high=3.0):
 
 
 fits = {units: fit_curve(units) for units in (2, 8, 32)}
-fig, ax = style.new_figure(figsize=(7.0, 4.0))
+fig, ax = style.new_figure(figsize=(7.6, 4.0))
 ax.plot(x_curve, y_curve, color=style.BLACK, lw=2.5, label="target sin(2x) + 0.3x")
 for i, (units, (net, mse)) in enumerate(fits.items()):
     ax.plot(x_curve, net.predict(x_curve), color=style.color(i), lw=1.8,
@@ -451,7 +467,7 @@ for i, (units, (net, mse)) in enumerate(fits.items()):
           f"mean squared error {mse:.4f}")
 style.apply(ax, title="More hidden ReLU units draw more bends", xlabel="input x (no unit)",
             ylabel="output y (no unit)")
-ax.legend(loc="lower right", fontsize=8)
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.TEXT_SIZE)
 mses = [mse for _, mse in fits.values()]
 assert mses[0] > mses[1] > mses[2] and mses[0] > 5 * mses[2]     # more units, closer fit
 assert all(bends_inside(net) <= units for units, (net, _) in fits.items())
@@ -492,6 +508,46 @@ fig
 # %%
 playground = viz.playground("xor", hidden_layers=1, units=2, activation="tanh")
 playground
+
+# %% [markdown]
+# ## Check your understanding
+#
+# 1. A batch of 5 examples with 4 features goes through `Dense(6)`. What are the shapes
+#    of $X$, $W$, $b$ and $H$?
+#
+#    <details><summary>Answer</summary>
+#
+#    $X$: (5, 4), $W$: (4, 6), $b$: (6,), $H$: (5, 6); one row of $H$ per example, one
+#    column per unit.
+#    </details>
+#
+# 2. How many parameters does a 4-16-3 network of dense layers have?
+#
+#    <details><summary>Answer</summary>
+#
+#    $4 \cdot 16 + 16 = 80$ for the hidden layer and $16 \cdot 3 + 3 = 51$ for the
+#    output, 131 in all (the cell below counts them with `Sequential`).
+#    </details>
+#
+# 3. Why does the hidden layer of section 5 make XOR solvable by one more neuron?
+#
+#    <details><summary>Answer</summary>
+#
+#    It maps the four inputs to new points in which the two classes can be split by a
+#    line: $(0, 1)$ and $(1, 0)$ land on the same hidden point $(1, 0)$, away from the
+#    images of $(0, 0)$ and $(1, 1)$. The output neuron draws that line.
+#    </details>
+
+# %%
+quiz_shapes = Dense(6, input_shape=(4,), seed=0)
+H_quiz = quiz_shapes.forward(np.zeros((5, 4)))
+quiz_model = Sequential([Dense(16, input_shape=(4,)), Dense(3)])
+print("H:", H_quiz.shape, " kernel:", quiz_shapes.params["kernel"].shape,
+      " bias:", quiz_shapes.params["bias"].shape, " 4-16-3 parameters:",
+      quiz_model.count_params())
+assert H_quiz.shape == (5, 6) and quiz_model.count_params() == 131 == count_dense_params(
+    [4, 16, 3])
+assert count_dense_params([4, 16]) == 80 and count_dense_params([16, 3]) == 51
 
 # %% [markdown]
 # ## Summary

@@ -24,7 +24,8 @@
 #   which one an outlier pulls harder;
 # - encode class labels one-hot, turn logits into probabilities with a numerically
 #   stable softmax, and say why adding a constant to all logits changes nothing;
-# - compute cross-entropy, binary cross-entropy and the hinge loss;
+# - compute cross-entropy, binary cross-entropy (also straight from the logits) and the
+#   hinge loss;
 # - derive $\partial L / \partial z_j = p_j - y_j$ for softmax followed by cross-entropy,
 #   and check it numerically;
 # - explain why classifiers use cross-entropy rather than squared error on
@@ -165,20 +166,20 @@ assert np.isclose(best_mae, np.median(targets)) and np.isclose(best_mae, 3.0)
 # ones.
 
 # %%
-fig, (ax_loss, ax_grad) = style.new_figure(1, 2, figsize=(10.0, 3.8))
+fig, (ax_loss, ax_grad) = style.new_figure(1, 2, figsize=(7.6, 3.6))
 ax_loss.plot(grid, mse_of_c / mse_of_c.max(), color=style.BLUE, label="MSE (scaled to max 1)")
 ax_loss.plot(grid, mae_of_c / mae_of_c.max(), color=style.ORANGE, label="MAE (scaled to max 1)")
 ax_loss.axvline(best_mse, color=style.BLUE, ls="--", lw=1)
 ax_loss.axvline(best_mae, color=style.ORANGE, ls="--", lw=1)
-style.apply(ax_loss, title="Best constant: mean (MSE) vs median (MAE)",
-            xlabel="constant prediction c", ylabel="loss / its maximum (no unit)")
-ax_loss.legend(fontsize=8)
+style.apply(ax_loss, title="Best constant: mean or median",
+            xlabel="constant prediction c", ylabel="loss / its maximum")
+ax_loss.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22))   # under the axes
 error_range = np.linspace(-5, 5, 201)
 ax_grad.plot(error_range, 2 * error_range, color=style.BLUE, label="MSE: 2 (ŷ - y)")
 ax_grad.plot(error_range, np.sign(error_range), color=style.ORANGE, label="MAE: sign(ŷ - y)")
-style.apply(ax_grad, title="Pull of one example: grows (MSE) or capped (MAE)",
+style.apply(ax_grad, title="Pull of one example",
             xlabel="error ŷ - y", ylabel="d(loss of one example)/dŷ")
-ax_grad.legend(fontsize=8)
+ax_grad.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22))
 fig
 
 # %% [markdown]
@@ -313,6 +314,36 @@ print(f"binary cross-entropy = {bce:.4f}, by hand {by_hand:.4f}, "
 assert np.isclose(bce, by_hand) and np.isclose(bce, as_categorical)
 
 # %% [markdown]
+# **From the logits.** As with softmax, computing $p = \sigma(z)$ first and then
+# $\log p$ breaks for large logits: $\sigma(40)$ rounds to exactly 1 in float64, so
+# $\log(1 - p) = \log 0 = -\infty$ for a label 0. Written in the logit $z$ the loss
+# simplifies, because $\log \sigma(z) = -\log(1 + e^{-z})$ and
+# $\log(1 - \sigma(z)) = -z - \log(1 + e^{-z})$:
+#
+# $$ L = \max(z, 0) - z\,y + \log\bigl(1 + e^{-|z|}\bigr), \qquad
+#    \frac{\partial L}{\partial z} = \sigma(z) - y , $$
+#
+# where $e^{-|z|} \le 1$ never overflows. That is `losses.sigmoid_cross_entropy`
+# (Keras: `BinaryCrossentropy(from_logits=True)`), and its gradient is the binary twin of
+# the $p - y$ of section 6. The cell compares both routes, on ordinary logits and on
+# $z = \pm 40$:
+
+# %%
+z_bin = np.array([2.2, -1.4, -0.85, 0.4])               # sigmoid(z_bin) is near p_bin
+loss_logits, dz_bin = losses.sigmoid_cross_entropy(z_bin, y_bin)
+via_p = -np.mean(y_bin * np.log(sigmoid(z_bin)) + (1 - y_bin) * np.log(1 - sigmoid(z_bin)))
+print(f"from the logits {loss_logits:.6f}, through p = sigmoid(z) {via_p:.6f}")
+assert np.isclose(loss_logits, via_p) and np.allclose(dz_bin, (sigmoid(z_bin) - y_bin) / 4)
+
+z_far, y_far = np.array([40.0, -40.0]), np.array([0.0, 1.0])   # confidently wrong, twice
+with np.errstate(divide="ignore"):
+    naive = -np.mean(y_far * np.log(sigmoid(z_far)) + (1 - y_far) * np.log(1 - sigmoid(z_far)))
+stable, _ = losses.sigmoid_cross_entropy(z_far, y_far)
+print(f"z = ±40, both wrong: through p {naive}, from the logits {stable:.6f}; "
+      f"sigmoid(40) == 1.0 in float64: {float(sigmoid(40.0)) == 1.0}")
+assert np.isinf(naive) and np.isclose(stable, 40.0, atol=1e-12) and float(sigmoid(40.0)) == 1.0
+
+# %% [markdown]
 # ### Hinge loss, and a pointer to triplet loss
 #
 # Support vector machines use labels $y \in \{-1, +1\}$, a raw score $s$ (no sigmoid)
@@ -424,12 +455,12 @@ assert np.isclose(numeric_ce[0], grad_ce[i3]) and np.isclose(numeric_mse[0], gra
 
 loss_ce = -np.log(p_range)                              # -log sigmoid(z)
 loss_mse = (p_range - 1.0) ** 2                         # (sigmoid(z) - 1)^2
-fig, (ax_l, ax) = style.new_figure(1, 2, figsize=(11.0, 4.0))
+fig, (ax_l, ax) = style.new_figure(1, 2, figsize=(7.6, 3.8))
 ax_l.plot(z_range, loss_ce, color=style.BLUE, lw=2, label="cross-entropy: -log p")
 ax_l.plot(z_range, loss_mse, color=style.VERMILLION, lw=2, label="squared error: (p - 1)²")
-style.apply(ax_l, title="The losses: squared error levels off at 1",
+style.apply(ax_l, title="The losses (y = 1)",
             xlabel="logit z (p = sigmoid(z))", ylabel="loss for y = 1")
-ax_l.legend(loc="upper right", fontsize=8)
+ax_l.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22))   # under the axes
 ax.plot(z_range, grad_ce, color=style.BLUE, lw=2, label="cross-entropy: p - y")
 ax.plot(z_range, grad_mse, color=style.VERMILLION, lw=2,
         label="squared error: 2 (p - y) p (1 - p)")
@@ -437,9 +468,9 @@ ax.axhline(0, color=style.GREY, lw=0.8)
 for axis in (ax_l, ax):
     axis.axvspan(-10, -4, color=style.LIGHT_GREY, alpha=0.6, lw=0)
 ax.text(-7.0, -0.5, "confidently\nwrong", ha="center", fontsize=style.TEXT_SIZE)
-style.apply(ax, title="Their gradients when the network is wrong",
+style.apply(ax, title="Their gradients",
             xlabel="logit z (p = sigmoid(z))", ylabel="dL/dz for y = 1")
-ax.legend(loc="lower right", fontsize=8)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22))
 assert loss_ce[at] > 10 and loss_mse[at] < 1.0         # at z = -10
 fig
 
@@ -455,27 +486,28 @@ fig
 #
 # ## 8. Cross-entropy is not symmetric
 #
-# In general, for a target distribution $p$ and a predicted distribution $q$,
-# $H(p, q) = -\sum_k p_k \log q_k$. Swapping the two gives a different number, so the
-# order matters: the **target comes first**, the **prediction inside the log**.
+# In general, for a target distribution $y$ and a predicted distribution $p$ (the names
+# of the rest of this chapter), $H(y, p) = -\sum_k y_k \log p_k$: the target weighs, the
+# prediction sits inside the log. Swapping the two gives a different number, so the
+# order matters: the **target comes first**.
 
 # %%
-def cross_entropy(p_target, q_predicted):
-    """H(p, q) = -sum_k p_k log q_k for two probability vectors (K,)."""
-    return -np.sum(p_target * np.log(q_predicted))
+def cross_entropy(y_target, p_predicted):
+    """H(y, p) = -sum_k y_k log p_k for two probability vectors (K,)."""
+    return -np.sum(y_target * np.log(p_predicted))
 
 
-p_dist = np.array([0.8, 0.15, 0.05])
-q_dist = np.array([0.2, 0.3, 0.5])
-h_pq, h_qp = cross_entropy(p_dist, q_dist), cross_entropy(q_dist, p_dist)
-print(f"H(p, q) = {h_pq:.4f}")
-print(f"H(q, p) = {h_qp:.4f}")
-assert not np.isclose(h_pq, h_qp)
-assert np.isclose(h_pq, 1.503, atol=5e-4) and np.isclose(h_qp, 2.112, atol=5e-4)
+y_dist = np.array([0.8, 0.15, 0.05])          # the target
+p_dist = np.array([0.2, 0.3, 0.5])            # the prediction
+h_yp, h_py = cross_entropy(y_dist, p_dist), cross_entropy(p_dist, y_dist)
+print(f"H(y, p) = {h_yp:.4f}  (target first: the right order)")
+print(f"H(p, y) = {h_py:.4f}  (swapped)")
+assert not np.isclose(h_yp, h_py)
+assert np.isclose(h_yp, 1.503, atol=5e-4) and np.isclose(h_py, 2.112, atol=5e-4)
 
 # %% [markdown]
-# $H(p, q) \approx 1.503$ but $H(q, p) \approx 2.112$. With a one-hot target the wrong
-# order would even take $\log 0$. In code that means: `loss(y_true, y_pred)`, labels
+# $H(y, p) \approx 1.503$ but $H(p, y) \approx 2.112$. With a one-hot target the wrong
+# order would even take $\log 0$ (the zeros of $y$ would sit inside the log). In code that means: `loss(y_true, y_pred)`, labels
 # first, as in Keras.
 #
 # ## 9. Sparse or categorical labels
@@ -526,6 +558,42 @@ explorer = viz.softmax_explorer(logits=(2.0, 1.0, 0.1), true_class=0)
 explorer
 
 # %% [markdown]
+# ## Check your understanding
+#
+# 1. A classifier gives the true class probability 0.5, later 0.05. By how much does
+#    the cross-entropy of that example grow?
+#
+#    <details><summary>Answer</summary>
+#
+#    From $-\ln 0.5 \approx 0.693$ to $-\ln 0.05 \approx 3.0$, by about 2.3 ($= \ln 10$): each
+#    factor 10 less probability adds $\ln 10$ (the cell below computes it).
+#    </details>
+#
+# 2. Logits $z = (1000, 0)$ with true class 1. Why does "softmax, then log" fail, and
+#    what does log-sum-exp give?
+#
+#    <details><summary>Answer</summary>
+#
+#    $p_1 = e^{-1000} / (1 + e^{-1000})$ rounds to 0, and $-\log 0 = \infty$. Log-sum-exp
+#    computes $\log p_1 = z_1 - m - \log \sum_k e^{z_k - m} = 0 - 1000 - \log(1 + e^{-1000})$
+#    $\approx -1000$: the loss is 1000, finite and right.
+#    </details>
+#
+# 3. Why do the three bars of $p - y$ in the explorer always add up to 0?
+#
+#    <details><summary>Answer</summary>
+#
+#    $p$ sums to 1 (softmax) and so does the one-hot $y$, so $\sum_k (p_k - y_k) = 0$.
+#    </details>
+
+# %%
+growth = -np.log(0.05) - -np.log(0.5)
+big_loss, _ = losses.softmax_cross_entropy(np.array([[1000.0, 0.0]]), np.array([1]))
+print(f"-ln 0.5 = {-np.log(0.5):.3f}, -ln 0.05 = {-np.log(0.05):.3f}: it grows by "
+      f"{growth:.3f} = ln 10; the loss for z = (1000, 0), class 1: {big_loss}")
+assert np.isclose(growth, np.log(10)) and np.isclose(big_loss, 1000.0)
+
+# %% [markdown]
 # ## Summary
 #
 # - A loss turns "how wrong" into one number, averaged over the batch. MSE and MAE are
@@ -537,7 +605,9 @@ explorer
 #   Multi-class means one label per example (softmax); multi-label means several
 #   (a sigmoid per class).
 # - Cross-entropy $-\sum_k y_k \log p_k = -\log p_{\text{true}}$; binary cross-entropy for
-#   one sigmoid output; hinge $\max(0, 1 - ys)$ for scores and $\pm 1$ labels.
+#   one sigmoid output, best computed from the logit as
+#   $\max(z, 0) - zy + \log(1 + e^{-|z|})$ (gradient $\sigma(z) - y$); hinge
+#   $\max(0, 1 - ys)$ for scores and $\pm 1$ labels.
 # - Softmax followed by cross-entropy has the gradient $\partial L/\partial z = p - y$
 #   (divided by $N$ for a batch mean), derived twice and checked numerically.
 # - Cross-entropy keeps pushing when the network is confidently wrong; squared error on

@@ -41,6 +41,8 @@ def explorers():
          lambda: viz.softmax_explorer()),
         ("graph", "05: a computation graph with values and gradients",
          lambda: viz.graph_explorer()),
+        ("backprop", "06: a chain of sigmoid units: each layer's gradient, one step right and wrong",
+         lambda: viz.backprop_explorer()),
         ("lr", "07: optimizers on a loss surface", lambda: viz.lr_explorer()),
         ("batch_size", "07: batch sizes on a real training run",
          lambda: viz.batch_size_explorer()),

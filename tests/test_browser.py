@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-FIXTURE = Path(__file__).parent / "browser_fixture" / "lr_explorer.ipynb"
+FIXTURES = Path(__file__).parent / "browser_fixture"
+FIXTURE = FIXTURES / "lr_explorer.ipynb"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # needed when running as root (CI)
     "--disable-gpu",
@@ -94,7 +95,8 @@ def lab_server(tmp_path):
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     root = tmp_path / "root"
     root.mkdir()
-    shutil.copy(FIXTURE, root / FIXTURE.name)
+    for notebook in FIXTURES.glob("*.ipynb"):
+        shutil.copy(notebook, root / notebook.name)
     _write_lab_settings(tmp_path / "lab-settings")
     env = dict(
         os.environ,
@@ -224,3 +226,39 @@ def _drive_the_explorer(page, base_url, token, name):
     assert float(slider_readout.inner_text()) == pytest.approx(float(NEW_LEARNING_RATE))
     assert after_src.startswith("data:image/png;base64,") and after_src != before_src
     assert "lr=0.5" in after_text, f"the readout does not show the new rate: {after_text!r}"
+
+
+def test_moving_the_conv_window_updates_the_formula_view(lab_server, page, tmp_path):
+    base_url, token, _ = lab_server
+    try:
+        _drive_the_conv_explorer(page, base_url, token, "conv_explorer.ipynb")
+    except Exception:
+        shot = tmp_path / "failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the page at the failure: {shot}")
+        raise
+
+
+def _drive_the_conv_explorer(page, base_url, token, name):
+    """The square (ones in rows and columns 2..5) under the identity kernel, no padding:
+    window 7 sits at (1, 1), its centre on image[2, 2] = 1, so the formula's sum is 1."""
+    from playwright.sync_api import expect
+
+    _dismiss_popups(page)
+    page.goto(f"{base_url}/lab/tree/{name}?token={token}")
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_be_visible(
+        timeout=KERNEL_TIMEOUT_MS)
+    _wait_for_connected_kernel(base_url, token, name, KERNEL_TIMEOUT_MS / 1000)
+    _run_all_cells(page)
+    slider = page.locator(".widget-slider", has=page.locator(".widget-label",
+                                                             has_text="window"))
+    image = page.locator(".jp-OutputArea-output img").first
+    readout = page.locator(".jp-OutputArea-output [role='status']").first
+    expect(readout).to_contain_text("window 0 at (0, 0): y = 0", timeout=KERNEL_TIMEOUT_MS)
+    before_src = image.get_attribute("src")
+    slider.locator(".widget-readout").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    expect(readout).to_contain_text("window 7 at (1, 1): y = 1", timeout=REDRAW_TIMEOUT_MS)
+    expect(image).not_to_have_attribute("src", before_src, timeout=REDRAW_TIMEOUT_MS)

@@ -179,15 +179,119 @@ def test_edited_exercise_is_never_overwritten_without_force(course, capsys, edit
 
 
 def test_running_an_exercise_is_not_editing_it(course):
-    """Outputs from running the notebook do not block a rebuild (no work would be lost)."""
+    """Outputs from running the notebook are neither an edit nor staleness: it is left alone."""
     build(course, out=lambda line: None)
     target = course / "exercises" / "05_demo.ipynb"
     nb = notebooks.read(target)
     nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="ran\n")]
+    nb.cells[2].execution_count = 1
     nbformat.write(nb, target)
-    assert build(course, check=True, out=lambda line: None) == 1
+    assert build(course, check=True, out=lambda line: None) == 0
     assert build(course, out=lambda line: None) == 0
-    assert notebooks.read(target).cells[2].outputs == []
+    assert notebooks.read(target).cells[2].outputs[0].text == "ran\n"
+
+
+def _edit_answer(path):
+    nb = notebooks.read(path)
+    cell = next(c for c in nb.cells if "raise NotImplementedError()" in c.source)
+    cell.source = cell.source.replace("raise NotImplementedError()", "return 2 * x  # mine")
+    nbformat.write(nb, path)
+
+
+def test_force_keeps_a_backup_and_can_name_one_notebook(course, capsys):
+    nb = new_notebook(SOLUTION_CELLS)
+    nb.cells[0].source = "# 06 · Other"
+    nbformat.write(nb, course / "solutions" / "06_other.ipynb")
+    build(course, out=lambda line: None)
+    demo, other = course / "exercises" / "05_demo.ipynb", course / "exercises" / "06_other.ipynb"
+    _edit_answer(demo)
+    _edit_answer(other)
+    edited = demo.read_bytes()
+
+    assert main(["build", "--force", "05_demo", "--root", str(course)]) == 1  # 06 still refused
+    out = capsys.readouterr().out
+    assert "refusing to overwrite exercises/06_other.ipynb" in out
+    backups = sorted((course / "exercises" / "backups").glob("05_demo.*.ipynb"))
+    assert len(backups) == 1 and backups[0].read_bytes() == edited
+    assert backups[0].with_suffix(".py").exists()
+    assert f"kept a backup of exercises/05_demo.ipynb in exercises/backups/{backups[0].name}" \
+        in out
+    assert "# mine" not in demo.read_text()
+    assert "# mine" in other.read_text()
+    assert not list((course / "exercises").glob("backups/06_other.*"))
+
+
+def test_into_writes_fresh_copies_elsewhere(course, tmp_path):
+    build(course, out=lambda line: None)
+    _edit_answer(course / "exercises" / "05_demo.ipynb")
+    mine = tmp_path / "my-work"
+    assert main(["build", "--into", str(mine), "--root", str(course)]) == 0
+    fresh = notebooks.read(mine / "05_demo.ipynb")
+    assert "raise NotImplementedError()" in fresh.cells[3].source
+    assert not (mine / "05_demo.py").exists()
+    assert "# mine" in (course / "exercises" / "05_demo.ipynb").read_text()   # untouched
+    assert main(["build", "--into", str(mine), "--root", str(course)]) == 0   # up to date
+
+
+def test_update_keeps_the_students_answer_and_adds_new_exercises(course, capsys):
+    build(course, out=lambda line: None)
+    target = course / "exercises" / "05_demo.ipynb"
+    _edit_answer(target)
+    nb = notebooks.read(target)
+    own = nbformat.v4.new_code_cell("print(double(21))  # my own cell")
+    own.outputs = [nbformat.v4.new_output("stream", text="42\n")]
+    nb.cells.insert(4, own)
+    nbformat.write(nb, target)
+    # the course changes: new lesson text, a new exercise with its check
+    solution_path = course / "solutions" / "05_demo.ipynb"
+    solution = notebooks.read(solution_path)
+    solution.cells[0].source = "# 05 · Demo\n\nLearning goals, rewritten."
+    new_cells = [nbformat.v4.new_code_cell("def triple(x):\n    ### BEGIN SOLUTION\n    "
+                                           "return 3 * x\n    ### END SOLUTION"),
+                 nbformat.v4.new_code_cell("assert triple(2) == 6")]
+    for n, cell in enumerate(new_cells):
+        cell.id = f"new-{n}"
+    solution.cells[4:4] = new_cells
+    nbformat.write(solution, solution_path)
+
+    assert main(["build", "--root", str(course)]) == 1           # refuses: it was edited
+    capsys.readouterr()
+    assert main(["update", str(target), "--root", str(course)]) == 0
+    assert "updated exercises/05_demo.ipynb: 2 new cell(s), 1 refreshed, 2 of your cell(s) " \
+        "kept" in capsys.readouterr().out
+    sources = [c.source for c in notebooks.read(target).cells]
+    assert sources[0].startswith("# 05 · Demo") and "rewritten" in sources[0]
+    assert any("return 2 * x  # mine" in s for s in sources)             # the answer kept
+    mine = next(c for c in notebooks.read(target).cells if "my own cell" in c.source)
+    assert mine.outputs[0].text == "42\n"                               # with its output
+    at = sources.index("def triple(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()")
+    assert sources[at + 1] == "assert triple(2) == 6"
+    assert sources.index("print(double(21))  # my own cell") < at
+    assert list((course / "exercises" / "backups").glob("05_demo.*.ipynb"))
+    assert main(["update", str(target), "--root", str(course)]) == 0
+    assert "is up to date" in capsys.readouterr().out
+
+
+def test_nbgrader_metadata_is_stamped_the_same_every_build(course):
+    build(course, out=lambda line: None)
+    first = (course / "solutions" / "05_demo.ipynb").read_text()
+    meta = [c.metadata.get("nbgrader") for c in notebooks.read(course / "solutions" /
+                                                                  "05_demo.ipynb").cells]
+    assert [m and (m["grade_id"], m["grade"], m["solution"]) for m in meta] == [
+        None, None, ("solution-double", False, True), None, None, ("answer-1", True, True)]
+    assert build(course, out=lambda line: None) == 0
+    assert (course / "solutions" / "05_demo.ipynb").read_text() == first
+    assert main(["build", "--check", "--root", str(course)]) == 0
+
+
+def test_course_notebooks_do_not_import_build():
+    import subprocess
+    import sys
+
+    code = "import sys, nnedu.course.notebooks; print('nnedu.course.build' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
 
 
 # --- nnedu sync -----------------------------------------------------------------
@@ -210,8 +314,9 @@ def test_sync_creates_stamps_and_rebuilds_then_changes_nothing(course, capsys):
     (course / "solutions" / "05_demo.ipynb").unlink()
     (course / "solutions" / "05_demo.py").write_text(SCRIPT)
     assert main(["sync", "--root", str(course)]) == 0
-    assert capsys.readouterr().out.splitlines() == ["stamped solutions/05_demo.ipynb",
-                                                    "wrote exercises/05_demo.ipynb (missing)"]
+    assert capsys.readouterr().out.splitlines() == [
+        "stamped solutions/05_demo.ipynb", "stamped nbgrader metadata in solutions/05_demo.ipynb",
+        "wrote exercises/05_demo.ipynb (missing)"]
     solution = notebooks.read(course / "solutions" / "05_demo.ipynb")
     assert notebooks.badge_line("someone/course", "solutions/05_demo.ipynb") in \
         solution.cells[0].source.splitlines()

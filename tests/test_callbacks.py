@@ -2,11 +2,12 @@
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
 
-from nnedu.callbacks import Callback, EarlyStopping, History, LivePlot, ProgressBar
+from nnedu.callbacks import Callback, EarlyStopping, History, LivePlot, ProgressBar, format_logs
 from nnedu.layers import Dense
 from nnedu.models import Sequential
 from nnedu.optimizers import SGD, Adam
@@ -78,11 +79,44 @@ def test_auto_mode_maximizes_accuracy():
     assert stop.mode == "max" and epochs == 3 and stop.best == 0.7
 
 
-def test_early_stopping_names_a_missing_figure():
-    with pytest.raises(ValueError, match="monitors 'val_loss', but fit reports only: loss"):
-        run_scripted(EarlyStopping(), [1.0], key="loss")
+def test_early_stopping_names_a_missing_figure_once_and_lets_training_go_on():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        epochs, model = run_scripted(EarlyStopping(), [1.0, 1.0, 1.0], key="loss")
+    assert epochs == 3 and not model.stop_training
+    assert len(caught) == 1
+    assert "monitors 'val_loss', but fit reports only: loss" in str(caught[0].message)
     with pytest.raises(ValueError, match="mode"):
         EarlyStopping(mode="lowest")
+
+
+def test_early_stopping_on_val_loss_without_validation_data_in_fit():
+    # as Keras: one warning, every epoch runs, the History is returned
+    x, y = data(n=40)
+    stop = EarlyStopping(monitor="val_loss", patience=0, restore_best_weights=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = small_model().fit(x, y, epochs=4, verbose=0, callbacks=[stop])
+    assert [str(w.message).split(",")[0] for w in caught] == [
+        "EarlyStopping monitors 'val_loss'"]
+    assert len(history.history["loss"]) == 4 and stop.stopped_epoch == 0
+
+
+def test_small_figures_keep_their_digits_as_in_keras():
+    assert format_logs({"loss": 1.2543e-06, "accuracy": 1.0}) == \
+        "loss: 1.2543e-06 - accuracy: 1.0000"
+    assert format_logs({"loss": 0.31, "mae": -2e-4}) == "loss: 0.3100 - mae: -2.0000e-04"
+    assert format_logs({"loss": 0.0011}) == "loss: 0.0011"
+
+
+def test_verbose_2_prints_a_tiny_loss_with_its_digits(capsys):
+    # one linear unit with weight 1: outputs 0, targets +-d, so mse = d**2 = 1.2543e-06
+    d = np.sqrt(1.2543e-06)
+    model = Sequential([Dense(1, input_shape=(1,), kernel_initializer="ones")])
+    model.compile(SGD(0.0), "mse")
+    model.fit(np.zeros((2, 1)), np.array([[d], [-d]]), epochs=1, verbose=2)
+    line = capsys.readouterr().err.strip()
+    assert line.endswith(" - loss: 1.2543e-06"), line
 
 
 def test_history_records_every_epoch():

@@ -26,17 +26,22 @@ def test_predict_accepts_booleans():
 
 def test_predict_without_bias_fails():
     fails_with(ch01.predict, lambda w, b, X: (X @ w >= 0).astype(int),
-               "the AND neuron", "expected predict(w, b, X) = [0, 0, 0, 1]",
+               "AND neuron", "expected predict(w, b, X) = [0, 0, 0, 1]",
                "did you forget the bias?")
 
 
 def test_predict_with_strict_threshold_fails():
     fails_with(ch01.predict, lambda w, b, X: (X @ w + b > 0).astype(int),
-               "points exactly on the line", "use z >= 0, not z > 0")
+               "points on the line", "use z >= 0, not z > 0")
 
 
 def test_predict_returning_z_fails():
     fails_with(ch01.predict, lambda w, b, X: X @ w + b, "apply the step")
+
+
+def test_predict_with_w_times_x_is_told_the_order():
+    fails_with(ch01.predict, lambda w, b, X: (w @ X + b >= 0).astype(int),
+               "your function raised ValueError", "write X @ w, not w @ X")
 
 
 def test_predict_not_attempted_is_reported_not_raised():
@@ -56,7 +61,7 @@ def update_right(w, b, x, y, learning_rate=1.0):
 
 def test_update_passes_the_reference():
     result = ch01.update(update_right)
-    assert result["passed"] and result["message"] == "all 15 cases passed"
+    assert result["passed"] and result["message"] == "all 18 cases passed"
 
 
 def test_update_with_flipped_sign_fails():
@@ -64,7 +69,7 @@ def test_update_with_flipped_sign_fails():
         y_hat = int(x @ w + b >= 0)
         return w - learning_rate * (y - y_hat) * x, b - learning_rate * (y - y_hat)
 
-    fails_with(ch01.update, flipped, "expected the new w = [1., 1.]", "the sign is flipped")
+    fails_with(ch01.update, flipped, "expected w_new = [1, 1]", "the sign is flipped")
 
 
 def test_update_without_bias_fails():
@@ -72,7 +77,7 @@ def test_update_without_bias_fails():
         y_hat = int(x @ w + b >= 0)
         return w + learning_rate * (y - y_hat) * x, b
 
-    fails_with(ch01.update, no_bias, "expected the new b = 0", "forget to update the bias")
+    fails_with(ch01.update, no_bias, "expected b_new = 0", "update the bias too")
 
 
 def test_update_ignoring_learning_rate_fails():
@@ -88,7 +93,7 @@ def test_update_with_linear_output_fails():
         z = x @ w + b
         return w + learning_rate * (y - z) * x, b + learning_rate * (y - z)
 
-    fails_with(ch01.update, adaline, "not the weighted sum z")
+    fails_with(ch01.update, adaline, "use the step output (0 or 1), not z")
 
 
 def test_update_in_place_fails():
@@ -97,8 +102,28 @@ def test_update_in_place_fails():
         w += learning_rate * (y - y_hat) * x
         return w, b + learning_rate * (y - y_hat)
 
-    fails_with(ch01.update, in_place, "changed the array w that was passed in",
-               "instead of updating in place")
+    fails_with(ch01.update, in_place, "changed the w passed in", "instead of w += ...")
+
+
+def test_update_firing_only_above_zero_fails_on_the_tie():
+    def strict(w, b, x, y, learning_rate=1.0):
+        y_hat = int(x @ w + b > 0)
+        return w + learning_rate * (y - y_hat) * x, b + learning_rate * (y - y_hat)
+
+    fails_with(ch01.update, strict, "w = [1, -1], b = 0", "z = 0 counts as firing")
+
+
+def test_update_returning_b_then_w_is_told_the_swap():
+    fails_with(ch01.update, lambda w, b, x, y, learning_rate=1.0: update_right(
+        w, b, x, y, learning_rate)[::-1], "got a number first", "the pair is swapped")
+
+
+def test_update_alternative_with_heaviside_and_a_list_passes():
+    def heaviside(w, b, x, y, learning_rate=1.0):
+        error = y - float(np.heaviside(np.dot(w, x) + b, 1.0))
+        return [w + learning_rate * error * x, float(b + learning_rate * error)]
+
+    assert ch01.update(heaviside)["passed"]
 
 
 def test_update_returning_one_value_fails():
@@ -147,8 +172,7 @@ def test_train_that_never_stops_fails():
             errors.append(mistakes)
         return w, b, errors
 
-    fails_with(ch01.train, no_stop, "data = 'AND'", "expected errors (mistakes per epoch) = "
-               "[2, 3, 3, 2, 1, 0]", "stop after the first epoch without a mistake")
+    fails_with(ch01.train, no_stop, "for AND expected errors = [2, 3, 3, 2, 1, 0]", "stop after an epoch without mistakes")
 
 
 def test_train_with_a_cumulative_counter_fails():
@@ -168,6 +192,40 @@ def test_train_with_a_cumulative_counter_fails():
     fails_with(ch01.train, cumulative, "set the counter to 0 at the start of every epoch")
 
 
+def test_train_counting_mistakes_after_the_update_fails():
+    def after(X, y, epochs=100, learning_rate=1.0):
+        w, b, errors = np.zeros(X.shape[1]), 0.0, []
+        for _ in range(epochs):
+            mistakes = 0
+            for x_i, y_i in zip(X, y):
+                w, b = update_right(w, b, x_i, y_i, learning_rate)
+                mistakes += int(int(x_i @ w + b >= 0) != y_i)
+            errors.append(mistakes)
+            if mistakes == 0:
+                break
+        return w, b, errors
+
+    fails_with(ch01.train, after, "expected errors = [2, 3, 3, 2, 1, 0]",
+               "count a mistake BEFORE the update")
+
+
+def test_train_alternative_using_update_passes():
+    def with_update(X, y, epochs=100, learning_rate=1.0):
+        w, b, errors = np.zeros(X.shape[1]), 0.0, []
+        for _ in range(epochs):
+            mistakes = 0
+            for x_i, y_i in zip(X, y):
+                w_new, b_new = update_right(w, b, x_i, y_i, learning_rate)
+                mistakes += int(b_new != b)          # the bias moves exactly on a mistake
+                w, b = w_new, b_new
+            errors.append(mistakes)
+            if not mistakes:
+                break
+        return w, b, np.array(errors)
+
+    assert ch01.train(with_update)["passed"]
+
+
 def test_train_from_random_weights_fails():
     def random_start(X, y, epochs=100, learning_rate=1.0):
         w0 = np.random.default_rng(0).normal(size=X.shape[1])
@@ -179,7 +237,7 @@ def test_train_from_random_weights_fails():
 
 def test_train_returning_only_weights_fails():
     fails_with(ch01.train, lambda X, y, epochs=100, learning_rate=1.0: train_right(X, y)[0],
-               "expected train to return three things (w, b, errors)")
+               "expected train to return (w, b, errors)")
 
 
 # ---------------------------------------------------------------- separates
@@ -194,18 +252,18 @@ def test_separates_passes_the_reference():
 
 def test_separates_with_any_fails():
     fails_with(ch01.separates, lambda w, b, X, y: bool(np.any((X @ w + b >= 0) == y)),
-               "AND with the OR line", "expected separates(w, b, X, y) = False, got True",
+               "AND with the OR line", "expected False, got True",
                "use all(...), not any(...)")
 
 
 def test_separates_returning_an_array_fails():
     fails_with(ch01.separates, lambda w, b, X, y: (X @ w + b >= 0) == y,
-               "expected one True or False", "not an array with one entry per row")
+               "expected one True or False", "one bool for all the rows")
 
 
 def test_separates_with_strict_threshold_fails():
     fails_with(ch01.separates, lambda w, b, X, y: bool(np.all((X @ w + b > 0) == y)),
-               "two points on the line", "is predicted 1")
+               "two points on the line", "w . x + b = 0 gives 1")
 
 
 # ---------------------------------------------------------------- find_separator
@@ -235,8 +293,8 @@ def test_find_separator_that_returns_the_last_candidate_fails():
             pass
         return np.array(w), b
 
-    fails_with(ch01.find_separator, last_tried, "data = AND", "rows wrong",
-               "return the first (w, b) for which separates")
+    fails_with(ch01.find_separator, last_tried, "for AND,", "rows wrong",
+               "return a (w, b) for which separates")
 
 
 def test_find_separator_for_two_features_only_fails():
@@ -247,7 +305,29 @@ def test_find_separator_for_two_features_only_fails():
         return None
 
     fails_with(ch01.find_separator, two_features, "majority of 3 inputs",
-               "but you returned None", "itertools.product(values, repeat=D)")
+               "got None", "product(values, repeat=D + 1)")
+
+
+def test_find_separator_assuming_two_features_is_told_about_d():
+    def d_is_two(X, y, values):
+        for w1, w2, b in itertools.product(values, repeat=3):
+            if separates_right(np.array([w1, w2]), b, X, y):
+                return np.array([w1, w2]), b
+        return None
+
+    fails_with(ch01.find_separator, d_is_two, "here D = 3",
+               "your function raised ValueError", "do not assume D = 2")
+
+
+def test_find_separator_returning_any_separator_passes():
+    def last_separator(X, y, values):
+        found = None
+        for *w, b in itertools.product(values[::-1], repeat=X.shape[1] + 1):
+            if separates_right(np.array(w), b, X, y):
+                found = np.array(w), float(b)
+        return found
+
+    assert ch01.find_separator(last_separator)["passed"]
 
 
 def test_find_separator_that_always_answers_fails():
@@ -255,10 +335,9 @@ def test_find_separator_that_always_answers_fails():
         found = find_separator_right(X, y, values)
         return found if found is not None else (np.zeros(X.shape[1]), 0.0)
 
-    fails_with(ch01.find_separator, never_none, "data = XOR", "expected None")
+    fails_with(ch01.find_separator, never_none, "for XOR,", "expected None")
 
 
 def test_find_separator_that_gives_up_is_shown_the_first_separator():
-    fails_with(ch01.find_separator, lambda X, y, values: None, "data = AND",
-               "expected a (w, b) that separates the data",
-               "the first is w = [0.5, 0.5], b = -1.0", "but you returned None")
+    fails_with(ch01.find_separator, lambda X, y, values: None, "for AND,",
+               "expected a separating (w, b), e.g. w = [0.5, 0.5], b = -1; got None")

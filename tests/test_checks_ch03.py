@@ -29,13 +29,18 @@ def test_registry_lists_the_four_exercises_with_points():
 
 def test_dense_forward_passes_the_reference():
     result = ch03.dense_forward(lambda X, W, b, f: f(X @ W + b))
-    assert result["passed"] and result["message"] == "all 4 cases passed"
+    assert result["passed"] and result["message"] == "all 5 cases passed"
+
+
+def test_dense_forward_alternative_with_np_dot_and_keyword_passes():
+    assert ch03.dense_forward(lambda X, W, b, activation: activation(np.dot(X, W) + b))[
+        "passed"]
 
 
 def test_dense_forward_without_bias_fails():
     fails_with(ch03.dense_forward, lambda X, W, b, f: f(X @ W),
-               "1 example, 2 inputs, 1 unit", "expected dense_forward(X, W, b, activation) = "
-               "[[-1.25]]", "got [[-1.5]]", "did you forget the bias?")
+               "1 example, 2 inputs, 2 units", "expected H = [[-1.25, 2]]", "got [[-1.5, 2.5]]",
+               "did you forget the bias?")
 
 
 def test_dense_forward_without_activation_fails_on_the_relu_case():
@@ -48,17 +53,25 @@ def test_dense_forward_with_bias_after_activation_fails():
                "relu", "add the bias BEFORE the activation")
 
 
-def test_dense_forward_with_transposed_kernel_fails():
-    message = fails_with(ch03.dense_forward, lambda X, W, b, f: f(X @ W.T + b))
-    # the 1x... cases cannot even multiply: the crash is reported with its input
-    assert "raised ValueError" in message
+def test_dense_forward_with_transposed_kernel_is_named_on_the_first_case():
+    # the first kernel is square: X @ W.T gives numbers, and the hint names the transpose
+    fails_with(ch03.dense_forward, lambda X, W, b, f: f(X @ W.T + b),
+               "1 example, 2 inputs, 2 units", "not W.T")
+
+
+def test_dense_forward_that_crashes_on_a_non_square_kernel_is_told_the_layout():
+    def transposed_unless_square(X, W, b, f):
+        return f(X @ (W if W.shape[0] == W.shape[1] else W.T) + b)
+
+    fails_with(ch03.dense_forward, transposed_unless_square, "1 example, 2 inputs, 1 unit",
+               "raised ValueError", "X @ W, not X @ W.T or W @ X")
 
 
 def test_dense_forward_transposed_square_kernel_is_named():
     def transposed_only_when_square(X, W, b, f):
         return f(X @ (W.T if W.shape[0] == W.shape[1] else W) + b)
 
-    fails_with(ch03.dense_forward, transposed_only_when_square, "tanh", "not W.T")
+    fails_with(ch03.dense_forward, transposed_only_when_square, "identity", "not W.T")
 
 
 # ---------------------------------------------------------------- count_params
@@ -129,7 +142,7 @@ def test_xor_weights_too_soft_fail_with_the_scaling_hint():
     def soft():
         return tuple(w / 5 for w in xor_right())
 
-    fails_with(ch03.xor_weights, soft, "not within 0.1 of the target", "sharper")
+    fails_with(ch03.xor_weights, soft, "not within 0.1 of 0", "sharper")
 
 
 def test_xor_weights_with_scalar_bias_fail_on_shape():
@@ -148,7 +161,15 @@ def test_xor_weights_all_zero_fail_with_the_constant_hint():
 
 
 def test_xor_weights_returning_three_arrays_fail():
-    fails_with(ch03.xor_weights, lambda: xor_right()[:3], "a tuple of four arrays")
+    fails_with(ch03.xor_weights, lambda: xor_right()[:3], "a tuple of four arrays", "got 3 things")
+
+
+def test_xor_weights_with_the_right_lines_but_soft_sigmoids_are_told_to_sharpen():
+    def tiny():
+        W1, b1, W2, b2 = xor_right()
+        return W1 / 100, b1 / 100, W2 / 100, b2 / 100
+
+    fails_with(ch03.xor_weights, tiny, "the lines are right, the sigmoids too soft")
 
 
 # ---------------------------------------------------------------- sequential_forward
@@ -199,6 +220,8 @@ def test_sequential_forward_without_biases_fails():
 def test_sequential_forward_calling_model_forward_is_refused():
     fails_with(ch03.sequential_forward, lambda model, X: model.forward(X),
                "called model.forward", "layer by layer")
+    # the check's own refusal comes through as it is, not as "your function raised ..."
+    assert "raised" not in fails_with(ch03.sequential_forward, lambda model, X: model.forward(X))
 
 
 def test_sequential_forward_calling_each_layers_forward_is_refused():

@@ -60,9 +60,9 @@ def train_step_right(W, b, X, labels, learning_rate):
 
 
 @pytest.mark.parametrize("check, student, cases", [
-    (ch04.one_hot, one_hot_right, 4), (ch04.softmax, softmax_right, 5),
+    (ch04.one_hot, one_hot_right, 8), (ch04.softmax, softmax_right, 10),
     (ch04.binary_cross_entropy, bce_right, 4), (ch04.cross_entropy_from_logits, ce_right, 4),
-    (ch04.cross_entropy_gradient, gradient_right, 5), (ch04.train_step, train_step_right, 12),
+    (ch04.cross_entropy_gradient, gradient_right, 9), (ch04.train_step, train_step_right, 15),
 ])
 def test_reference_passes_every_case(check, student, cases):
     result = check(student)
@@ -88,6 +88,15 @@ def test_one_hot_ignoring_num_classes_fails():
                "labels = [1, 1]", "shape (2, 4), got shape (2, 2)", "use num_classes")
 
 
+def test_one_hot_of_ints_fails_as_the_statement_says():
+    fails_with(ch04.one_hot, lambda labels, k: one_hot_right(labels, k).astype(int),
+               "expected a float array, got dtype int64", "np.zeros")
+
+
+def test_one_hot_alternative_with_np_eye_passes():
+    assert ch04.one_hot(lambda labels, k: np.eye(k)[labels])["passed"]
+
+
 def test_one_hot_counting_from_one_fails():
     def from_one(labels, k):
         out = np.zeros((len(labels), k))
@@ -106,7 +115,7 @@ def test_softmax_naive_overflows_and_is_told_so():
 
     with np.errstate(all="ignore"):
         fails_with(ch04.softmax, naive, "large logits", "nan or inf",
-                   "Subtract each row's maximum")
+                   "Subtract each row's maximum first")
 
 
 def test_softmax_over_the_wrong_axis_fails():
@@ -114,7 +123,7 @@ def test_softmax_over_the_wrong_axis_fails():
         e = np.exp(z - z.max())
         return e / e.sum(axis=0, keepdims=True)
 
-    fails_with(ch04.softmax, columns, "one row", "got [[1., 1., 1.]]", "axis=1")
+    fails_with(ch04.softmax, columns, "one row", "got 1", "axis=1")
 
 
 def test_softmax_with_the_global_maximum_fails():
@@ -123,8 +132,21 @@ def test_softmax_with_the_global_maximum_fails():
         return e / e.sum(axis=1, keepdims=True)
 
     with np.errstate(all="ignore"):
-        fails_with(ch04.softmax, global_max, "rows of very different sizes",
-                   "not the maximum of the whole array")
+        fails_with(ch04.softmax, global_max, "very different rows",
+                   "not the whole array's")
+
+
+def test_softmax_changing_z_in_place_fails():
+    def in_place(z):
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    fails_with(ch04.softmax, in_place, "your softmax changed the z passed in", "not z -= m")
+
+
+def test_softmax_alternative_through_log_sum_exp_passes():
+    assert ch04.softmax(lambda z: np.exp(log_softmax_right(z)))["passed"]
 
 
 def test_softmax_without_exp_fails():
@@ -136,18 +158,18 @@ def test_softmax_without_exp_fails():
 def test_bce_with_sum_fails():
     fails_with(ch04.binary_cross_entropy,
                lambda y, p: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)),
-               "expected binary_cross_entropy(y, p) = 0.612192, got 2.44877",
+               "expected the loss = 0.612192, got 2.44877",
                "MEAN over the examples")
 
 
 def test_bce_without_the_zero_label_term_fails():
     fails_with(ch04.binary_cross_entropy, lambda y, p: -np.mean(y * np.log(p)),
-               "y = [0.]", "(1 - y) log(1 - p)")
+               "y = [0]", "(1 - y) log(1 - p)")
 
 
 def test_bce_with_flipped_sign_fails():
     fails_with(ch04.binary_cross_entropy, lambda y, p: -bce_right(y, p),
-               "expected binary_cross_entropy(y, p) = 0.223144, got -0.223144",
+               "expected the loss = 0.223144, got -0.223144",
                "sign is flipped")
 
 
@@ -160,6 +182,25 @@ def test_ce_naive_overflows_and_is_told_so():
 
     with np.errstate(all="ignore"):
         fails_with(ch04.cross_entropy_from_logits, naive, "large logits", "nan or inf")
+
+
+def test_ce_as_stable_softmax_then_log_is_pointed_to_log_sum_exp():
+    def log_of_softmax(z, labels):
+        p = softmax_right(z)
+        return -np.mean(np.log(p[np.arange(len(labels)), labels]))
+
+    with np.errstate(all="ignore"):
+        message = fails_with(ch04.cross_entropy_from_logits, log_of_softmax, "large logits",
+                             "got inf", "use log-sum-exp")
+    assert "each row's maximum" not in message   # it did: that is not the cause
+
+
+def test_ce_alternative_with_logaddexp_passes():
+    def with_logaddexp(z, labels):
+        rows = np.arange(len(labels))
+        return float(np.mean(np.logaddexp.reduce(z, axis=1) - z[rows, labels]))
+
+    assert ch04.cross_entropy_from_logits(with_logaddexp)["passed"]
 
 
 def test_ce_with_sum_fails():
@@ -197,6 +238,23 @@ def test_gradient_returning_p_fails():
                lambda z, labels: softmax_right(z) / len(labels), "subtract the one-hot")
 
 
+def test_gradient_changing_z_in_place_fails():
+    def in_place(z, labels):
+        z -= z.max(axis=1, keepdims=True)
+        return gradient_right(z, labels)
+
+    fails_with(ch04.cross_entropy_gradient, in_place, "changed the z passed in")
+
+
+def test_gradient_alternative_subtracting_one_at_the_labels_passes():
+    def subtract_one(z, labels):
+        g = softmax_right(z)
+        g[np.arange(len(labels)), labels] -= 1.0
+        return g / len(labels)
+
+    assert ch04.cross_entropy_gradient(subtract_one)["passed"]
+
+
 def test_gradient_row_sums_property_catches_a_wrong_shape_after_the_cases():
     calls = []
 
@@ -223,7 +281,7 @@ def test_train_step_without_bias_update_fails():
         W_new, _, loss = train_step_right(W, b, X, labels, lr)
         return W_new, b, loss
 
-    fails_with(ch04.train_step, no_bias, "b_new", "forget to update the bias")
+    fails_with(ch04.train_step, no_bias, "b_new", "update the bias:")
 
 
 def test_train_step_with_the_loss_after_the_update_fails():
@@ -240,7 +298,26 @@ def test_train_step_changing_inputs_in_place_fails():
         W -= W - W_new
         return W_new, b_new, loss
 
-    fails_with(ch04.train_step, in_place, "changed the arrays W or b")
+    fails_with(ch04.train_step, in_place, "changed the W passed in")
+
+
+def test_train_step_changing_the_bias_in_place_fails():
+    # b -= ... makes the returned b right, so only the in-place check can notice
+    def bias_in_place(W, b, X, labels, lr):
+        W_new, b_new, loss = train_step_right(W, b, X, labels, lr)
+        b -= b - b_new
+        return W_new, b, loss
+
+    fails_with(ch04.train_step, bias_in_place, "changed the b passed in", "not b -= ...")
+
+
+def test_train_step_alternative_with_one_hot_matrix_passes():
+    def with_eye(W, b, X, labels, lr):
+        z = X @ W + b
+        dz = (softmax_right(z) - np.eye(W.shape[1])[labels]) / len(labels)
+        return W - lr * np.dot(X.T, dz), b - lr * np.sum(dz, axis=0), float(ce_right(z, labels))
+
+    assert ch04.train_step(with_eye)["passed"]
 
 
 def test_train_step_returning_two_things_fails():

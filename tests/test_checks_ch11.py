@@ -40,9 +40,9 @@ def test_linear_to_dense_right_and_alternative():
 
 def test_linear_to_dense_wrong_answers_are_named():
     fails_with(ch11.linear_to_dense, lambda w, b: [w.reshape(w.shape[1], w.shape[0]), b],
-               "a reshape keeps the numbers in memory order")
-    fails_with(ch11.linear_to_dense, lambda w, b: [w, b], "transpose it (weight.T)")
-    fails_with(ch11.linear_to_dense, lambda w, b: w.T, "return a list [kernel, bias]")
+               "a reshape only relabels axes: use weight.T")
+    fails_with(ch11.linear_to_dense, lambda w, b: [w, b], "nn.Linear is (units, inputs): transpose it")
+    fails_with(ch11.linear_to_dense, lambda w, b: w.T, "expected a list [kernel, bias], got ndarray of shape (5, 3)")
 
 
 def test_linear_to_dense_that_changes_its_input_fails():
@@ -61,11 +61,11 @@ def test_conv_to_keras_right_and_alternative():
 
 
 def test_conv_to_keras_wrong_answers_are_named():
-    fails_with(ch11.conv_to_keras, lambda w: w.T, "weight.T reverses ALL axes")
+    fails_with(ch11.conv_to_keras, lambda w: w.T, "weight.T reverses all axes")
     fails_with(ch11.conv_to_keras, lambda w: w.reshape(w.shape[2], w.shape[3], w.shape[1],
-                                                       w.shape[0]), "a reshape relabels")
+                                                       w.shape[0]), "a reshape only relabels axes: use a transpose")
     fails_with(ch11.conv_to_keras, lambda w: np.transpose(w, (2, 3, 0, 1)),
-               "in channels first, filters last")
+               "channels come before filters")
 
 
 # ---------------------------------------------------------------- exercise 3
@@ -77,9 +77,9 @@ def test_to_channels_last_right_and_alternative():
 
 def test_to_channels_last_wrong_answers_are_named():
     fails_with(ch11.to_channels_last, lambda x: x.transpose(0, 3, 2, 1),
-               "swaps height and width too")
+               "that swaps H and W too")
     fails_with(ch11.to_channels_last, lambda x: x.reshape(x.shape[0], x.shape[2], x.shape[3],
-                                                          x.shape[1]), "a reshape mixes pixels")
+                                                          x.shape[1]), "a reshape mixes channels")
 
 
 def test_to_channels_last_that_changes_its_input_fails():
@@ -107,7 +107,7 @@ def test_bottleneck_features_right_and_alternative():
 
 def test_bottleneck_features_wrong_answers_are_named():
     fails_with(ch11.bottleneck_features, lambda model, x: model.predict(x),
-               "leave the last layer out")
+               "drop the last layer")
 
     def training_mode(model, x):
         for layer in model.layers[:-1]:
@@ -157,7 +157,7 @@ def test_transfer_wrong_answers_are_named():
     fails_with(ch11.transfer, lambda *a: transfer_right(*a, freeze=False),
                "must be frozen")
     fails_with(ch11.transfer, lambda *a: transfer_right(*a, epochs=2),
-               "accuracy on held-out digits 5-9")
+               "accuracy on unseen digits 5-9")
     fails_with(ch11.transfer, lambda trained, x, y, k: trained, "returned the trained model itself")
 
     def extra_head(trained, x_new, y_new, num_classes):
@@ -167,4 +167,4 @@ def test_transfer_wrong_answers_are_named():
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         model.fit(x_new, y_new, epochs=5, verbose=0)
         return model
-    fails_with(ch11.transfer, extra_head, "including the old head")
+    fails_with(ch11.transfer, extra_head, "with the old head")

@@ -65,25 +65,28 @@ def test_wrong_answer_raises_with_input_expected_got_and_hint(capsys):
 
 def test_crash_in_student_code_names_the_exception_and_input():
     with pytest.raises(CheckFailed, match=r"your function raised ZeroDivisionError: "
-                                          r"division by zero for input \(2\)"):
+                                          r"division by zero for input\s\(2\)"):
         check_step(lambda z: 1 / 0)
 
 
 def test_forgotten_return_and_non_function_are_explained():
-    with pytest.raises(CheckFailed, match=r"got None \(does your function end with `return"):
+    with pytest.raises(CheckFailed, match=r"got None \(is `return`\smissing\?\)"):
         check_step(lambda z: None)
     with pytest.raises(CheckFailed, match="expected a function, but got int 1"):
         check_step(1)
 
 
 def test_array_mismatch_names_the_shape_or_the_first_differing_index():
-    with pytest.raises(CheckFailed, match=r"expected the kernel to be an array of shape "
+    with pytest.raises(CheckFailed, match=r"expected the kernel of shape "
                                           r"\(2, 3\), got shape \(3, 2\)"):
         check_weights(np.zeros((3, 2)))
     wrong = np.arange(6.0).reshape(2, 3)
     wrong[1, 2] = 9.0
-    with pytest.raises(CheckFailed, match=r"first difference at index \(1, 2\): "
-                                          r"expected 5, got 9"):
+    with pytest.raises(CheckFailed, match=r"expected the kernel\[1, 2\] = 5, got 9"):
+        check_weights(wrong)
+    wrong[1, 2] = 5.0001
+    with pytest.raises(CheckFailed, match=r"expected the kernel\[1, 2\] = 5, got 5.0001 "
+                                          r"\(shape\s\(2,\s3\)\)"):
         check_weights(wrong)
 
 
@@ -169,3 +172,107 @@ def test_in_ipython_the_record_is_displayed_under_the_mime_type(monkeypatch):
     assert passed[MIME]["passed"] is True and passed["text/plain"].startswith("✓ step")
     assert "✓ step: all 3 cases passed" in passed["text/html"]
     assert failed[MIME]["message"].startswith("for z = 2 expected step(z) = 1, got 0.")
+
+
+# ---------------------------------------------------------------- formatting of messages
+
+def test_numbers_that_differ_are_printed_with_enough_digits_to_differ():
+    with pytest.raises(CheckFailed, match=r"expected 0.30000001, got 0.30000002"):
+        expect_close(0.30000002, 0.30000001, atol=0, rtol=1e-12)
+    with pytest.raises(CheckFailed, match=r"expected 1, got 1.0000001"):
+        expect_equal(1.0000001, 1.0)
+    assert _core._fmt_pair(0.5, 0.5) == ("0.5", "0.5")
+
+
+def test_small_arrays_are_shown_whole_and_the_first_difference_is_named():
+    with pytest.raises(CheckFailed) as caught:
+        expect_close(np.array([1.0, 2.5, 3.0]), np.array([1.0, 2.0, 3.0]), what="f(z)")
+    assert str(caught.value).replace("\n", " ") == (
+        "expected f(z) = [1, 2, 3], got [1, 2.5, 3].")
+    with pytest.raises(CheckFailed, match=r"expected f\(z\)\[1\] = 2, got 2.00001 \(shape \(2,\)\)"):
+        expect_close(np.array([1.0, 2.00001]), np.array([1.0, 2.0]), what="f(z)", rtol=1e-9)
+
+
+def test_large_arrays_are_shown_by_shape_and_first_differing_entry():
+    want = np.linspace(0.0, 1.0, 60).reshape(3, 20)
+    got = want.copy()
+    got[2, 7] += 1e-5
+    with pytest.raises(CheckFailed) as caught:
+        expect_close(got, want, what="softmax(z)", inputs={"z": want}, atol=0, rtol=1e-9)
+    lines = str(caught.value).splitlines()
+    assert " ".join(lines) == (f"for z = an array of shape (3, 20) expected softmax(z)[2, 7] = "
+                               f"{want[2, 7]:.6g}, got {got[2, 7]:.6g} (shape (3, 20)).")
+    assert len(lines) <= 2 and all(len(line) <= _core.WIDTH for line in lines)
+
+
+def test_a_long_message_takes_two_lines_that_fit_the_notebook():
+    hint = "a hint of several words that does not fit on the first line together with it"
+    with pytest.raises(CheckFailed) as caught:
+        expect_close(np.ones(40), np.zeros(40), what="the output", hint=hint)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2 and lines[1] == f"Hint: {hint}"
+    assert len(lines[0]) <= _core.WIDTH - _core.PREFIX and len(lines[1]) <= _core.WIDTH
+    assert lines[0] == "expected the output[0] = 0, got 1 (shape (40,))."
+
+
+def test_a_long_exception_is_cut_to_its_first_words():
+    def crash(z):
+        raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0, "
+                         "with gufunc signature (n?,k),(k?,m?)->(n?,m?) (size 3 is different "
+                         "from 2)\nsecond line")
+
+    with pytest.raises(CheckFailed) as caught:
+        check_step(crash)
+    message = str(caught.value)
+    assert "your function raised ValueError: matmul: Input operand 1 has a…" in message
+    assert "second line" not in message
+    assert all(len(line) <= _core.WIDTH for line in message.splitlines())
+
+
+# --- hidden tests, grading mode, nbgrader ------------------------------------
+
+def hidden_step(student_step):
+    """Two cases the student's copy never shows."""
+    for z in [1e-9, -1e-9]:
+        expect_close(call(student_step, z), float(z >= 0), what="step(z)", inputs={"z": z})
+
+
+def test_hidden_cases_run_after_the_visible_ones_and_never_show_their_inputs():
+    record = check_step(lambda z: float(z >= 0), hidden=hidden_step)
+    assert record["passed"] and record["message"] == "all 5 cases passed (2 hidden)"
+    with pytest.raises(CheckFailed) as caught:
+        check_step(lambda z: float(z > -1e-6), hidden=hidden_step)
+    assert str(caught.value) == ("✗ step: failed a hidden test case (the grader's own inputs, "
+                                 "not shown)")
+    assert "1e-09" not in str(caught.value)
+
+
+@pytest.fixture
+def grading():
+    _core.grading_mode(True)
+    yield
+    _core.grading_mode(False)
+
+
+def test_grading_mode_counts_every_case_for_partial_credit(grading):
+    record = check_step(lambda z: 1.0, hidden=hidden_step)   # right for z >= 0 only
+    assert (record["passed"], record["cases"], record["ok"], record["failed"],
+            record["hidden_failed"], record["aborted"]) == (False, 5, 3, 1, 1, False)
+    assert record["message"].startswith("for z = -0.5 expected step(z) = 0, got 1.")
+    assert _core._LAST["step"] == dict(record)
+
+
+def test_grading_mode_stops_at_a_crash_and_says_so(grading):
+    def crashes(z):
+        raise ZeroDivisionError("boom")
+
+    record = check_step(crashes)
+    assert (record["passed"], record["ok"], record["aborted"]) == (False, 0, True)
+    assert record["message"] == "your function raised ZeroDivisionError: boom for input (2)"
+
+
+def test_under_nbgrader_a_blank_fails_its_check_cell(monkeypatch):
+    assert check_step(not_attempted)["message"] == "not attempted yet"
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(CheckFailed, match="not attempted yet"):
+        check_step(not_attempted)

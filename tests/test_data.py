@@ -364,3 +364,99 @@ def test_one_hot_refuses_a_bad_num_classes():
     with pytest.raises(ValueError, match="num_classes must be a whole number"):
         one_hot([0, 1], num_classes=-1)
     assert one_hot([], num_classes=3).shape == (0, 3)
+
+
+# ---------------------------------------------------------------- image augmentation
+
+
+def _one_dot(row, col, size=7):
+    x = np.zeros((1, size, size, 1))
+    x[0, row, col, 0] = 1.0
+    return x
+
+
+def test_flip_horizontal_mirrors_columns_and_keeps_the_input():
+    x = np.arange(24.0).reshape(2, 3, 4, 1)
+    before = x.copy()
+    out = data.flip_horizontal(x)
+    assert np.array_equal(out, x[:, :, ::-1, :]) and np.array_equal(x, before)
+    assert np.array_equal(data.flip_horizontal(out), x)          # twice = identity
+    out[0, 0, 0, 0] = -1.0                                       # a copy, not a view
+    assert np.array_equal(x, before)
+
+
+def test_shift_images_moves_pixels_and_fills_zeros():
+    x = _one_dot(3, 3)
+    assert data.shift_images(x, 2, -1)[0, 5, 2, 0] == 1.0
+    assert data.shift_images(x, 2, -1).sum() == 1.0
+    assert data.shift_images(x, 4, 0).sum() == 0.0               # shifted out of the frame
+    both = np.concatenate([x, x])
+    out = data.shift_images(both, [1, -1], [0, 2])
+    assert out[0, 4, 3, 0] == 1.0 and out[1, 2, 5, 0] == 1.0
+
+
+def test_shift_images_refuses_fractions_and_wrong_lengths():
+    with pytest.raises(ValueError, match="whole pixels"):
+        data.shift_images(_one_dot(3, 3), 0.5, 0)
+    with pytest.raises(ValueError, match=r"one per image \(1,\)"):
+        data.shift_images(_one_dot(3, 3), [1, 2], 0)
+
+
+def test_rotate_images_quarter_turn_is_counter_clockwise():
+    x = _one_dot(3, 6)                                            # right of the centre
+    out = data.rotate_images(x, 90)
+    assert np.isclose(out[0, 0, 3, 0], 1.0) and np.isclose(out.sum(), 1.0)   # now on top
+    assert np.allclose(data.rotate_images(x, 0), x)
+    assert np.allclose(data.rotate_images(data.rotate_images(x, 90), -90), x, atol=1e-12)
+
+
+def test_rotate_images_small_angle_keeps_the_ink_of_a_digit():
+    (x_train, _), _ = load_mnist_subset()
+    digits = x_train[:20]
+    out = data.rotate_images(digits, np.linspace(-15, 15, 20))
+    assert out.dtype == np.float32 and out.shape == digits.shape
+    assert np.allclose(out.sum(axis=(1, 2, 3)), digits.sum(axis=(1, 2, 3)), rtol=0.05)
+    assert out.min() >= 0.0 and out.max() <= 1.0 + 1e-6
+
+
+def test_add_noise_has_the_std_and_is_clipped():
+    x = np.full((10, 20, 20, 1), 0.5)
+    noisy = data.add_noise(x, 0.1, seed=0)
+    assert abs(np.std(noisy - x) - 0.1) < 0.01
+    assert np.array_equal(data.add_noise(x, 0.1, seed=0), noisy)     # seeded
+    clipped = data.add_noise(x, 2.0, seed=0)
+    assert clipped.min() == 0.0 and clipped.max() == 1.0
+    assert data.add_noise(x, 2.0, seed=0, clip=None).max() > 1.0
+    with pytest.raises(ValueError, match="std"):
+        data.add_noise(x, -1.0)
+
+
+def test_augment_images_is_seeded_label_preserving_and_leaves_the_input():
+    (x_train, _), _ = load_mnist_subset()
+    x = x_train[:50]
+    before = x.copy()
+    a = data.augment_images(x, seed=1, max_shift=2, max_degrees=10, noise=0.05)
+    b = data.augment_images(x, seed=1, max_shift=2, max_degrees=10, noise=0.05)
+    c = data.augment_images(x, seed=2, max_shift=2, max_degrees=10, noise=0.05)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert np.array_equal(x, before) and a.shape == x.shape and a.dtype == x.dtype
+    assert np.array_equal(data.augment_images(x, seed=0), x)           # nothing asked for
+
+
+def test_augment_images_flips_about_half():
+    x = np.zeros((400, 3, 3, 1))
+    x[:, :, 0, :] = 1.0                                                 # ink on the left
+    out = data.augment_images(x, seed=0, flip=True)
+    flipped = out[:, 0, 2, 0] == 1.0
+    assert 0.4 < flipped.mean() < 0.6
+    with pytest.raises(TypeError, match="flip must be True or False"):
+        data.augment_images(x, flip="yes")
+
+
+def test_augmentation_refuses_what_is_not_a_batch_of_images():
+    with pytest.raises(ValueError, match=r"\(N, H, W, C\)"):
+        data.flip_horizontal(np.zeros((28, 28)))
+    with pytest.raises(TypeError, match="images"):
+        data.rotate_images("digit", 10)
+    with pytest.raises(ValueError, match="max_shift"):
+        data.augment_images(np.zeros((1, 4, 4, 1)), max_shift=-1)

@@ -6,10 +6,10 @@ import importlib
 import pytest
 
 MODULES = [
-    "nnedu.activations", "nnedu.losses", "nnedu.graph", "nnedu.gradcheck", "nnedu._validate",
+    "nnedu.activations", "nnedu.losses", "nnedu.graph", "nnedu.graph_nn", "nnedu.gradcheck", "nnedu._validate",
     "nnedu.initializers", "nnedu.perceptron", "nnedu.data", "nnedu.layers", "nnedu.conv",
     "nnedu.regularizers", "nnedu.optimizers", "nnedu.schedules", "nnedu.models", "nnedu.callbacks",
-    "nnedu.checks._core",
+    "nnedu.checks._core", "nnedu.quadratic", "nnedu.backend", "nnedu.config",
 ]
 
 

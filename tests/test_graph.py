@@ -241,3 +241,34 @@ def test_gradients_through_a_shared_subexpression_add_up():
     assert u.grad == pytest.approx(slope, abs=1e-15)
     assert a.grad == pytest.approx(-1.5 * slope, abs=1e-15)
     assert b.grad == pytest.approx(0.5 * slope, abs=1e-15)
+
+
+def test_a_value_that_is_the_left_operand_of_two_additions():
+    # (a + 1) * (a + 2): a is the LEFT operand of two different additions, so its grad
+    # must collect both paths, (a + 2) + (a + 1) = 2a + 3. An __add__ whose backward
+    # writes `self.grad = out.grad` instead of `+=` keeps only the last path.
+    a = Value(3.0)
+    out = (a + 1) * (a + 2)
+    out.backward()
+    assert out.data == 20.0
+    assert a.grad == 9.0
+    b = Value(3.0)  # and as the right operand: (1 + b) * (2 + b)
+    out = (1 + b) * (2 + b)
+    out.backward()
+    assert b.grad == 9.0
+
+
+def test_a_value_that_is_the_left_operand_of_two_products():
+    a = Value(3.0)
+    out = (a * 2) + (a * 5)  # d/da = 7, only if __mul__'s backward adds up
+    out.backward()
+    assert a.grad == 7.0
+
+
+def test_parents_and_op_are_public_and_read_only():
+    a, b = Value(2.0), Value(3.0)
+    c = a * b
+    assert c.parents == (a, b) and c.op == "*"
+    assert a.parents == () and a.op == ""
+    with pytest.raises(AttributeError):
+        c.parents = ()

@@ -65,3 +65,12 @@ def test_top_level_names_are_the_submodules_and_shortcuts():
     assert sorted(nnedu.__all__) == sorted(nnedu._SUBMODULES | set(nnedu._SHORTCUTS))
     assert nnedu.Sequential is nnedu.models.Sequential
     assert nnedu.load_model is nnedu.models.load_model
+
+
+def test_input_is_keras_input_at_the_top_level():
+    import nnedu
+    import nnedu.layers
+
+    assert nnedu.Input is nnedu.layers.Input
+    assert nnedu.Sequential([nnedu.Input((3,)), nnedu.layers.Dense(2)]).count_params() == 8
+    assert nnedu.load_model is nnedu.saving.load_model

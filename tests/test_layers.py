@@ -851,10 +851,10 @@ def test_conv2d_backward_is_the_conv_module_and_strides_are_used():
     layer = Conv2D(2, 3, strides=2, padding="same", input_shape=(5, 5, 1), seed=0)
     assert layer.output_shape == (3, 3, 2)
     x, dy = normal(2, 5, 5, 1), normal(2, 3, 3, 2, seed=1)
-    np.testing.assert_allclose(layer.forward(x), conv_ops.conv2d_naive(
-        x, layer.kernel, layer.bias, 2, "same"), atol=1e-12)
+    naive_y, naive_cache = conv_ops.conv2d_forward_naive(x, layer.kernel, layer.bias, 2, "same")
+    np.testing.assert_allclose(layer.forward(x), naive_y, atol=1e-12)
     dx = layer.backward(dy)
-    ndx, ndk, ndb = conv_ops.conv2d_naive_backward(dy, x, layer.kernel, 2, "same")
+    ndx, ndk, ndb = conv_ops.conv2d_backward_naive(dy, naive_cache)
     np.testing.assert_allclose(dx, ndx, atol=1e-12)
     np.testing.assert_allclose(layer.grads["kernel"], ndk, atol=1e-12)
     np.testing.assert_allclose(layer.grads["bias"], ndb, atol=1e-12)

@@ -364,3 +364,109 @@ def test_cross_entropy_targets_outside_0_1_are_refused(call):
     # with y = -1 the "loss" could be negative: refuse it and say what to do
     with pytest.raises(ValueError, match=r"y_true must hold labels in \[0, 1\].*from -1 to"):
         call()
+
+
+# ------------------------------------------- per-sample values, sample_weight, fused gradients
+
+def test_per_sample_values_and_keras_weighted_mean():
+    y, p = [[1.0, 2.0], [3.0, 4.0]], [[2.0, 0.0], [3.0, 7.0]]
+    # squared errors (1, 4) and (0, 9): per sample 2.5 and 4.5
+    np.testing.assert_allclose(losses.mse.per_sample(y, p), [2.5, 4.5])
+    # Keras: sum_n w_n L_n / N = (1 * 2.5 + 3 * 4.5) / 2
+    assert losses.mse(y, p, sample_weight=[1.0, 3.0]) == pytest.approx(8.0, rel=1e-15)
+    # per-sample gradient 2 (p - y) / 2 = (1, -2) and (0, 3), each times w_n / N
+    np.testing.assert_allclose(losses.mse.gradient(y, p, sample_weight=[1.0, 3.0]),
+                               [[0.5, -1.0], [0.0, 4.5]], rtol=1e-15)
+    np.testing.assert_allclose(losses.mae.per_sample(y, p), [1.5, 1.5])
+    np.testing.assert_allclose(losses.sparse_categorical_crossentropy.per_sample([1, 0], P),
+                               [-math.log(0.7), -math.log(0.5)], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_weighted_gradient_matches_the_weighted_loss_numerically(name):
+    loss = losses.get(name)
+    y_true, y_pred = PAIRS[name]
+    w = np.array([0.3, 2.0])
+    numeric = numerical_gradient(lambda p: loss(y_true, p, sample_weight=w), y_pred.copy())
+    assert rel_error(loss.gradient(y_true, y_pred, sample_weight=w), numeric) < 1e-7
+    per_sample = loss.per_sample(y_true, y_pred)
+    assert loss(y_true, y_pred, w) == pytest.approx(np.dot(w, per_sample) / 2, rel=1e-12)
+    assert loss(y_true, y_pred) == pytest.approx(per_sample.mean(), rel=1e-12)
+
+
+def test_sample_weight_must_have_one_weight_per_sample():
+    with pytest.raises(ValueError, match=r"one weight per sample, shape \(2,\), but got "
+                                         r"shape \(3,\)"):
+        losses.mse(Y_ONEHOT, P, sample_weight=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="sample_weight contains nan"):
+        losses.mse(Y_ONEHOT, P, sample_weight=[1.0, np.nan])
+
+
+@pytest.mark.parametrize("loss, y", [
+    (losses.sparse_categorical_crossentropy, LABELS),
+    (losses.categorical_crossentropy, np.eye(3)[LABELS]),
+])
+def test_a_softmax_loss_knows_its_fused_gradient(loss, y):
+    assert loss.fused_activation == "softmax"
+    w = np.array([1.0, 0.5, 2.0])
+    value, dlogits = loss.value_and_gradient_from_logits(y, LOGITS, w)
+    expected_value, expected_grad = losses.softmax_cross_entropy(LOGITS, LABELS, w)
+    assert value == pytest.approx(expected_value, rel=1e-14)
+    np.testing.assert_allclose(dlogits, expected_grad, rtol=1e-14)
+    p = softmax(LOGITS)
+    np.testing.assert_allclose(dlogits, (p - np.eye(3)[LABELS]) * w[:, None] / 3, rtol=1e-12)
+    numeric = numerical_gradient(lambda z: loss.value_and_gradient_from_logits(y, z, w)[0],
+                                 LOGITS.copy())
+    assert rel_error(dlogits, numeric) < 1e-8
+
+
+def test_the_sigmoid_loss_knows_its_fused_gradient():
+    z, y = np.array([[-3.0], [0.5], [40.0]]), np.array([[1.0], [0.0], [0.0]])
+    assert losses.binary_crossentropy.fused_activation == "sigmoid"
+    value, dz = losses.binary_crossentropy.value_and_gradient_from_logits(y, z)
+    assert value == pytest.approx((3 + math.log1p(math.exp(-3)) + 0.5 + math.log1p(
+        math.exp(-0.5)) + 40 + math.log1p(math.exp(-40))) / 3, rel=1e-14)
+    np.testing.assert_allclose(dz, (sigmoid(z) - y) / 3, rtol=1e-14)
+    assert losses.mse.fused_activation is None
+
+
+def test_from_logits_the_loss_does_not_stop_at_the_clip():
+    # true-class probability e^-60: 60, not -log(1e-7) = 16.1, and a gradient of -1 there
+    value, dlogits = losses.sparse_categorical_crossentropy.value_and_gradient_from_logits(
+        np.array([1]), np.array([[0.0, -60.0]]))
+    assert value == pytest.approx(60.0, rel=1e-14)
+    np.testing.assert_allclose(dlogits, [[1.0, -1.0]], atol=1e-15)
+    assert losses.sparse_categorical_crossentropy([1], softmax(np.array([[0.0, -60.0]]))) \
+        == pytest.approx(-math.log(losses.EPSILON))
+
+
+def test_soft_targets_whose_rows_do_not_sum_to_1_get_the_exact_gradient():
+    y = np.array([[0.2, 0.3, 0.0], [0.0, 1.0, 1.0]])
+    z = LOGITS[:2].copy()
+    value, dz = losses.softmax_cross_entropy(z, y)
+    numeric = numerical_gradient(lambda v: losses.softmax_cross_entropy(v, y)[0], z.copy())
+    assert rel_error(dz, numeric) < 1e-8
+    assert value > 0
+
+
+def test_rows_of_zeros_are_not_one_hot_targets():
+    y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match="row 1 of the one-hot targets is all zeros"):
+        losses.categorical_crossentropy(y, P)
+    with pytest.raises(ValueError, match="row 1 of the one-hot targets is all zeros"):
+        losses.softmax_cross_entropy(LOGITS[:2], y)
+
+
+def test_a_loss_of_ones_own_defines_call_and_call_gradient():
+    class Quartic(losses.Loss):
+        def call(self, y_true, y_pred):
+            return np.mean((y_pred - y_true) ** 4, axis=-1)
+
+        def call_gradient(self, y_true, y_pred):
+            return 4 * (y_pred - y_true) ** 3 / y_pred.shape[-1]
+
+    quartic = Quartic()
+    assert quartic(Y_ONEHOT, P) == pytest.approx(np.mean((P - Y_ONEHOT) ** 4), rel=1e-12)
+    assert rel_error(quartic.gradient(Y_ONEHOT, P), _numeric(quartic, Y_ONEHOT, P)) < 1e-7
+    with pytest.raises(NotImplementedError, match="must define call"):
+        losses.Loss()(Y_ONEHOT, P)

@@ -130,7 +130,7 @@ def test_amsgrad_keeps_the_largest_second_moment():
     w = np.array([0.0])
     opt.step([w], [np.array([10.0])])
     opt.step([w], [np.array([0.001])])
-    assert opt.slots[id(w)][1]["v_hat"][0] == pytest.approx(0.001 * 100)
+    assert opt.state(w)["velocity_hat"][0] == pytest.approx(0.001 * 100)
 
 
 gradients = arrays(np.float64, st.integers(1, 6),
@@ -353,3 +353,104 @@ def test_matches_keras(name, kwargs, keras):
         kopt.apply_gradients([(keras.ops.convert_to_tensor(g, dtype="float64"), kvar)])
         opt.step([w], [g])
     np.testing.assert_allclose(w, keras.ops.convert_to_numpy(kvar), rtol=1e-12, atol=1e-14)
+
+
+# ---------------------------------------------------------------- hand-computed trajectories
+
+
+def test_adam_first_three_steps_with_the_bias_correction_by_hand():
+    # lr 0.1, betas 0.9 / 0.999, epsilon 0; gradients 1, -2, 0.5 on w = 1
+    # t=1: m = 0.1, v = 0.001, alpha = 0.1 sqrt(0.001) / 0.1 = 0.0316228; w = 1 - 0.1 = 0.9
+    #      (without the correction the step would be 0.1 * 0.1 / sqrt(0.001) = 0.316)
+    # t=2: m = -0.11, v = 0.004999, alpha = 0.1 sqrt(0.001999) / 0.19 = 0.0235317;
+    #      w = 0.9 + 0.0235317 * 0.11 / sqrt(0.004999) = 0.9366104
+    # t=3: m = -0.049, v = 0.005244001, alpha = 0.1 sqrt(0.002997001) / 0.271 = 0.0202011;
+    #      w = 0.9366104 + 0.0202011 * 0.049 / sqrt(0.005244001) = 0.9502794
+    opt = Adam(learning_rate=0.1, epsilon=0.0)
+    w = np.array([1.0])
+    trajectory = []
+    for g in (1.0, -2.0, 0.5):
+        opt.step([w], [np.array([g])])
+        trajectory.append(w[0])
+    np.testing.assert_allclose(trajectory, [0.9, 0.9366104, 0.9502794], atol=1e-7)
+    np.testing.assert_allclose(opt.state(w)["momentum"], [-0.049], rtol=1e-12)
+    np.testing.assert_allclose(opt.state(w)["velocity"], [0.005244001], rtol=1e-12)
+
+
+def test_nesterov_momentum_first_two_steps_by_hand():
+    # f(w) = w^2 / 2, gradient w; lr 0.1, momentum 0.9, from w = 1
+    # step 1: g = 1, m = -0.1, w = 1 + 0.9 * (-0.1) - 0.1 * 1 = 0.81
+    # step 2: g = 0.81, m = -0.09 - 0.081 = -0.171, w = 0.81 - 0.1539 - 0.081 = 0.5751
+    opt = SGD(learning_rate=0.1, momentum=0.9, nesterov=True)
+    w = np.array([1.0])
+    path = []
+    for _ in range(2):
+        opt.step([w], [w.copy()])
+        path.append(w[0])
+    np.testing.assert_allclose(path, [0.81, 0.5751], atol=1e-15)
+    np.testing.assert_allclose(opt.state(w)["momentum"], [-0.171], atol=1e-15)
+
+
+def test_plain_momentum_third_step_by_hand():
+    # same bowl without Nesterov: w = 0.9, 0.72, then m = -0.162 - 0.072 = -0.234, w = 0.486
+    opt = SGD(learning_rate=0.1, momentum=0.9)
+    w = np.array([1.0])
+    for _ in range(3):
+        opt.step([w], [w.copy()])
+    assert w[0] == pytest.approx(0.486, abs=1e-15)
+
+
+# ---------------------------------------------------------------- Keras' names and hooks
+
+
+@pytest.mark.parametrize("opt, names", [
+    (SGD(momentum=0.9), {"momentum"}),
+    (SGD(), set()),
+    (Adam(), {"momentum", "velocity"}),
+    (Adam(amsgrad=True), {"momentum", "velocity", "velocity_hat"}),
+    (RMSprop(), {"velocity"}),
+    (RMSprop(momentum=0.5, centered=True), {"velocity", "momentum", "average_gradient"}),
+    (Adagrad(), {"accumulator"}),
+    (Adadelta(), {"accumulated_grad", "accumulated_delta"}),
+])
+def test_state_has_keras_names(opt, names):
+    w = np.array([1.0, 2.0])
+    opt.step([w], [np.array([0.5, -0.5])])
+    assert set(opt.state(w)) == names
+    assert all(a.shape == w.shape for a in opt.state(w).values())
+
+
+def test_a_subclass_defines_update_step_only():
+    class SignSGD(Optimizer):
+        """w <- w - lr * sign(g)."""
+
+        def update_step(self, gradient, variable, learning_rate):
+            variable -= learning_rate * np.sign(gradient)
+
+    opt = SignSGD(learning_rate=0.5)
+    a, b = np.array([1.0, 1.0]), np.array([0.0])
+    opt.step([a, b], [np.array([3.0, -0.1]), np.array([0.0])])
+    np.testing.assert_array_equal(a, [0.5, 1.5])
+    np.testing.assert_array_equal(b, [0.0])
+    assert opt.iterations == 1 and opt.get_config() == {"learning_rate": 0.5}
+    with pytest.raises(NotImplementedError, match="must define update_step"):
+        Optimizer(0.1).step([a], [a.copy()])
+
+
+@pytest.mark.parametrize("opt, config", [
+    (SGD(0.1, momentum=0.5, nesterov=True),
+     {"learning_rate": 0.1, "momentum": 0.5, "nesterov": True}),
+    (Adam(0.01, beta_1=0.8), {"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.999,
+                              "epsilon": 1e-7, "amsgrad": False}),
+    (RMSprop(rho=0.8), {"learning_rate": 0.001, "rho": 0.8, "momentum": 0.0,
+                        "epsilon": 1e-7, "centered": False}),
+    (Adagrad(initial_accumulator_value=0.2), {"learning_rate": 0.001,
+                                              "initial_accumulator_value": 0.2,
+                                              "epsilon": 1e-7}),
+    (Adadelta(rho=0.9), {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-7}),
+])
+def test_get_config_rebuilds_the_optimizer(opt, config):
+    assert opt.get_config() == config
+    opt.step([np.array([1.0])], [np.array([1.0])])
+    assert opt.get_config() == config  # the state is not configuration
+    assert type(opt)(**config).get_config() == config

@@ -99,3 +99,31 @@ def test_bad_input_is_explained():
     with pytest.raises(TypeError):
         surfaces.get("bowl").f("0, 0")
     assert surfaces.get(surfaces.get("bowl")) is surfaces.get("bowl")
+
+
+def test_hessian_and_condition_number():
+    ravine = surfaces.get("ravine")
+    assert np.allclose(ravine.hessian(np.array([1.0, -0.5])), [[1.0, 0.0], [0.0, 20.0]])
+    assert surfaces.condition_number("ravine") == pytest.approx(20.0)
+    assert surfaces.condition_number("bowl") == pytest.approx(1.0)
+    # Rosenbrock at its minimum (1, 1): H = [[802, -400], [-400, 200]]
+    h = surfaces.get("rosenbrock").hessian(np.array([1.0, 1.0]))
+    assert np.allclose(h, [[802.0, -400.0], [-400.0, 200.0]], atol=1e-4)
+    lam = np.linalg.eigvalsh(np.array([[802.0, -400.0], [-400.0, 200.0]]))
+    assert surfaces.condition_number("rosenbrock") == pytest.approx(lam[1] / lam[0], rel=1e-6)
+
+
+def test_descend_follows_the_optimizer_and_reports_divergence():
+    from nnedu.optimizers import SGD
+
+    bowl = surfaces.get("bowl")
+    points, diverged = surfaces.descend(bowl, SGD(learning_rate=0.25), steps=3)
+    # w <- w - 0.25 * 2w = w / 2 on the bowl
+    assert diverged is None
+    assert np.allclose(points, [[-4.0, 3.0], [-2.0, 1.5], [-1.0, 0.75], [-0.5, 0.375]])
+    with np.errstate(all="raise"):  # no floating-point warning on the way out
+        points, diverged = surfaces.descend("ravine", SGD(learning_rate=0.2), steps=100)
+    # along y: w <- (1 - 0.2 * 20) w = -3 w; the escape box ends 3 box-widths (30) past
+    # y = 2, so 81 at step 4 is out
+    assert diverged == 4 and len(points) == 4
+    assert np.allclose(points[:, 1], [1.0, -3.0, 9.0, -27.0])

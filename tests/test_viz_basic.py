@@ -82,7 +82,8 @@ def test_hold_redraws_once():
         ex.controls["z0"].value = -1.0
         ex.controls["z1"].value = 3.0
     assert ex.redraw_count == count + 1
-    assert "z = [-1.00, 3.00, 0.10]" in ex.readout
+    # e^-1, e^3, e^0.1 = 0.368, 20.09, 1.105; sum 21.56 -> p = (0.017, 0.932, 0.051)
+    assert "p = [0.017, 0.932, 0.051]" in ex.readout
 
 
 # --------------------------------------------------------------- values in readouts
@@ -93,7 +94,7 @@ def test_softmax_readout_values():
     ex = viz.softmax_explorer((2.0, 1.0, 0.1), true_class=0)
     assert "p = [0.659, 0.242, 0.099]" in ex.readout
     assert "cross-entropy 0.4170" in ex.readout  # -ln 0.659 = 0.417
-    assert "gradient p - y = [-0.341, +0.242, +0.099]" in ex.readout
+    assert "p - y = [-0.341, +0.242, +0.099]" in ex.readout
     ex.controls["true_class"].value = 2
     assert "cross-entropy 2.3170" in ex.readout  # -ln 0.0986 = 2.317
 
@@ -149,11 +150,18 @@ def test_lr_explorer_rejects_bad_arguments():
 def test_activation_readout_sigmoid_best_case():
     ex = viz.activation_explorer("sigmoid", layers=10)
     # sigmoid'(0) = 0.25 is the largest slope: 0.25^10 = 9.54e-07
-    assert ex.readout.startswith("sigmoid: max |f'(z)| = 0.25; after 10 layers")
-    assert "at most 9.54e-07" in ex.readout
+    assert ex.readout.startswith("sigmoid: max |f'| = 0.25, so after 10 layers at most 9.54e-07")
     assert ex.controls["alpha"].disabled
     ex.controls["function"].value = "relu"  # relu'(z) = 1 for z > 0: the gradient survives
-    assert "at most 1 (chain from a_0 = 1: 1)" in ex.readout
+    assert ex.readout.endswith("at most 1; chain (w = 1, b = 0): 1")
+
+
+def test_activation_explorer_fits_its_y_range_to_the_function():
+    ex = viz.activation_explorer("sigmoid")
+    low, high = ex.ax.get_ylim()
+    assert -0.2 <= low < 0 and 1 < high <= 1.2      # sigmoid and its slope lie in [0, 1]
+    ex.controls["function"].value = "relu"          # relu reaches 5 at z = 5
+    assert ex.ax.get_ylim()[1] >= 5
 
 
 def test_perceptron_steps_through_history():
@@ -161,13 +169,41 @@ def test_perceptron_steps_through_history():
     step = ex.controls["step"]
     assert step.max == len(ex.model.weights_history_) - 1 == ex.play.max
     step.value = 1  # sample (0, 0), label 0: 0 >= 0 fires 1, a mistake: w -= x, b -= 1
-    assert ex.readout.startswith("AND, lr=1, perceptron rule: step 1 (epoch 1): w=[0, 0], "
-                                 "b=-1, mistakes this epoch: 1; converged")
+    assert ex.readout == ("AND, lr=1, perceptron: step 1 (epoch 1): w=[0, 0], b=-1, "
+                          "1 mistakes this epoch")
+    assert ex.title.get_text() == "AND, perceptron rule, lr 1: converged, epoch 6 made no mistake"
     step.value = step.max
-    assert "mistakes this epoch: 0; converged" in ex.readout
+    assert ex.readout.endswith("0 mistakes this epoch")
     ex.controls["gate"].value = "xor"
     assert step.max == 4 * 20  # 20 epochs, none without a mistake
-    assert "not converged" in ex.info.get_text()
+    assert "not converged in 20 epochs" in ex.title.get_text()
+
+
+def test_perceptron_explorer_layout_shows_each_control_once_and_no_text_box():
+    ex = viz.perceptron_explorer("and")
+    assert ex.controls["learning_rate"].value == 1.0   # on the log slider's grid: not 1.02
+    assert isinstance(ex.controls["rule"], widgets.Dropdown)   # no lone "rule" label
+
+    def leaves(widget):
+        children = getattr(widget, "children", None)
+        return [leaf for child in children for leaf in leaves(child)] if children else [widget]
+
+    shown = leaves(ex.widget)
+    assert all(shown.count(c) == 1 for c in ex.controls.values())   # the step slider once
+    assert ex.play in shown
+    assert list(ex.ax.texts) == [ex.title]   # no text box over the line: the readout is below
+
+
+@pytest.mark.parametrize("key", ["activation", "softmax", "perceptron"])
+def test_explorers_fit_the_notebook_and_read_on_one_line(key):
+    ex = EXPLORERS[key]()
+    width_px = ex.figure.get_size_inches()[0] * ex.figure.dpi
+    assert width_px <= 760 + 1          # the browser does not shrink it: no gap, text readable
+    assert len(ex.readout) <= 96        # one line of monospace text (7.6 px a character)
+    for control in ex.controls.values():
+        if isinstance(control, (widgets.FloatSlider, widgets.IntSlider,
+                                widgets.FloatLogSlider)):
+            assert control.layout.width == "460px"   # a long track: fine control
 
 
 def test_conv_explorer_arithmetic_and_bad_custom_kernel():

@@ -277,3 +277,41 @@ def test_batch_size_readout_and_empty_selection():
     assert ex.readout == "no batch size selected: choose one or more"
     with pytest.raises(ValueError, match="batch sizes must be among"):
         viz.batch_size_explorer(batch_sizes=(3,))
+
+
+def test_batch_size_run_extended_equals_a_fresh_longer_run():
+    X, y = batch_size_module.digits_subset(40)
+    short = batch_size_module.Run(8, 0.1, X, y)
+    assert short.extend(2) == 2 and short.extend(2) == 0  # already long enough
+    assert short.extend(4) == 2                             # only the new epochs train
+    fresh = batch_size_module.run(8, 0.1, 4, X, y)
+    assert np.array_equal(short.result(4)["loss"], fresh["loss"])
+    assert np.array_equal(short.result(2)["loss"], fresh["loss"][:3])
+
+
+def test_batch_size_more_epochs_train_only_the_new_ones():
+    ex = EXPLORERS["batch_size"]()
+    run = ex.cache[(8, float(ex.controls["learning_rate"].value))]
+    ex.controls["epochs"].value = 5
+    assert len(run.losses) == 6  # epochs 0..5: the 2 old ones were kept, 3 added
+    ex.controls["epochs"].value = 3
+    assert len(run.losses) == 6 and ex.readout.count("; ") == 1
+
+
+def test_batch_size_far_too_large_rate_is_survived_quietly():
+    X, y = batch_size_module.digits_subset(40)
+    with np.errstate(all="raise"):  # no floating-point warning escapes
+        result = batch_size_module.run(1, 1e3, 3, X, y)
+    finite = result["loss"][np.isfinite(result["loss"])]
+    assert result["diverged"] or finite[-1] > finite[0]  # no learning at such a rate
+
+
+def test_dropout_records_about_100_points_and_the_last_step():
+    train = playground_module.make_dataset("moons", 20, 0.3, 0)
+    val = playground_module.make_dataset("moons", 40, 0.3, 1)
+    _, curves = dropout_module.train_with_dropout(0.2, 0.0, train, val, steps=250)
+    assert curves["steps"][0] == 2 and curves["steps"][-1] == 250
+    assert np.all(np.diff(curves["steps"]) == 2)
+    assert len(curves["loss"]) == len(curves["val_loss"]) == len(curves["steps"]) == 125
+    _, curves = dropout_module.train_with_dropout(0.2, 0.0, train, val, steps=301)
+    assert curves["steps"][-2:].tolist() == [300, 301]  # every 3rd step, and the last

@@ -25,9 +25,33 @@ and sees one of three lines:
   solution notebook) but Jupyter shows that one line, not a stack.
 
 Every outcome is also displayed as a structured record under the MIME type
-:data:`MIME`; ``nnedu grade`` collects those records from the executed
-notebook. :func:`registry` lists a chapter's exercises, so the grader knows
-which ones a notebook should have reported even if a check cell was deleted.
+:data:`MIME`: the student's feedback. ``nnedu grade`` never reads points from
+those records; it runs every check itself, on a private copy of this module
+loaded before the submission ran (see :mod:`nnedu.course.grade`).
+:func:`registry` lists a chapter's exercises.
+
+Hidden tests: a solution notebook may pass extra cases that the students'
+copy never contains, as a function of the student's function::
+
+    ### BEGIN HIDDEN TESTS
+    def hidden_step(step):
+        for z in [1e-9, -1e-9]:
+            expect_close(call(step, z), float(z >= 0), what="step(z)")
+
+    assert ch01.step(step, hidden=hidden_step)["passed"], "a hidden test failed"
+    ### END HIDDEN TESTS
+
+The check runs its own cases, then the hidden ones; a failing hidden case
+says that it failed but never shows its inputs.
+
+Under nbgrader's autograder (environment variable ``NBGRADER_EXECUTION``) an
+exercise not attempted yet raises :class:`CheckFailed`, because nbgrader
+gives the points of a check cell that runs without an error.
+
+For the grader a check runs in *grading mode* (:func:`grading_mode`): a wrong
+case is counted and the check goes on with the next one, so that a check of
+several cases gives partial credit; the record then also holds "cases",
+"failed", "hidden_failed" and "aborted".
 
 Conceptual questions (markdown answers between the solution markers) have
 no check: they are not graded automatically.
@@ -35,6 +59,7 @@ no check: they are not graded automatically.
 
 import functools
 import html
+import os
 import sys
 
 import numpy as np
@@ -42,8 +67,12 @@ import numpy as np
 MIME = "application/vnd.nnedu.check+json"
 NOT_ATTEMPTED = "not attempted yet"
 
+HIDDEN_FAILED = "failed a hidden test case (the grader's own inputs, not shown)"
+
 _REGISTRY = {}     # chapter -> {exercise name: max points}, in definition order
-_counters = []     # one case counter per check that is running (checks may nest)
+_counters = []     # one _Cases per check that is running (checks may nest)
+_GRADING = {"on": False}   # grading mode: count wrong cases instead of stopping at the first
+_LAST = {}                 # exercise name -> the record of its latest run (for the grader)
 
 
 class CheckFailed(AssertionError):
@@ -77,35 +106,91 @@ class CheckResult(dict):
 def exercise(chapter, name, points=1):
     """Turn a check function into a graded exercise of ``chapter`` ("01", ...).
 
-    The decorated check returns a :class:`CheckResult` record
-    {"chapter", "exercise", "passed", "points", "max_points", "message"} when
-    the student passed or has not attempted the exercise yet, and raises
-    :class:`CheckFailed` (after displaying the record) when an answer is wrong.
+    The decorated check, ``check(student, ..., hidden=None)``, returns a
+    :class:`CheckResult` record {"chapter", "exercise", "passed", "points",
+    "max_points", "message"} when the student passed or has not attempted the
+    exercise yet, and raises :class:`CheckFailed` (after displaying the
+    record) when an answer is wrong. ``hidden``: a function of the student's
+    function that runs more cases after the check's own (hidden tests).
     """
     _validate_exercise(chapter, name, points)
     _REGISTRY.setdefault(chapter, {})[name] = points
 
     def decorate(check):
         @functools.wraps(check)
-        def run_check(*args, **kwargs):
-            _counters.append(0)
+        def run_check(student, *args, hidden=None, **kwargs):
+            cases = _Cases()
+            _counters.append(cases)
             try:
-                check(*args, **kwargs)
+                check(student, *args, **kwargs)
+                if hidden is not None:
+                    cases.hidden_from = cases.count
+                    hidden(student)
             except NotImplementedError:
-                _report(chapter, name, points, False, NOT_ATTEMPTED)
-                return CheckResult(_record(chapter, name, points, False, NOT_ATTEMPTED))
+                record = _LAST[name] = _record(chapter, name, points, False, NOT_ATTEMPTED, cases)
+                _report(record)
+                if os.environ.get("NBGRADER_EXECUTION") and not _GRADING["on"]:
+                    # nbgrader scores a check cell that runs without an error: fail it
+                    raise CheckFailed(f"✗ {name}: {NOT_ATTEMPTED}", record) from None
+                return CheckResult(record)
             except CheckFailed as err:
-                record = _report(chapter, name, points, False, err.message)
-                raise CheckFailed(f"✗ {name}: {err.message}", record) from None
+                cases.abort(err.message)
+            except Exception as err:  # grading mode: an answer broke the check
+                if not _GRADING["on"]:
+                    raise
+                cases.abort(f"the check could not go on with what your function returned "
+                            f"({type(err).__name__}: {err})")
             finally:
-                cases = _counters.pop()
-            message = f"all {cases} cases passed"
-            return CheckResult(_report(chapter, name, points, True, message))
+                _counters.pop()
+            record = _record(chapter, name, points, cases.passed, cases.summary(), cases)
+            _LAST[name] = record
+            _report(record)
+            if not cases.passed and not _GRADING["on"]:
+                raise CheckFailed(f"✗ {name}: {record['message']}", record) from None
+            return CheckResult(record)
 
         run_check.chapter, run_check.exercise, run_check.points = chapter, name, points
         return run_check
 
     return decorate
+
+
+class _Cases:
+    """What one running check has seen: cases counted, the wrong ones, hidden or not."""
+
+    def __init__(self):
+        self.count, self.hidden_from = 0, None
+        self.failures = []          # (message, hidden?) of each wrong case
+        self.aborted = False        # the check stopped before its last case
+
+    @property
+    def in_hidden(self):
+        return self.hidden_from is not None
+
+    @property
+    def passed(self):
+        return not self.failures and not self.aborted
+
+    def fail(self, message):
+        self.failures.append((message, self.in_hidden))
+
+    def abort(self, message):
+        if not self.failures or self.failures[-1][0] != message:
+            self.failures.append((message, self.in_hidden))
+        self.aborted = True
+
+    def summary(self):
+        """The message of the record: the first wrong case (hidden inputs not shown)."""
+        if self.passed:
+            hidden = f" ({self.count - self.hidden_from} hidden)" if self.in_hidden else ""
+            return f"all {self.count} cases passed{hidden}"
+        message, hidden = self.failures[0]
+        return HIDDEN_FAILED if hidden else message
+
+
+def grading_mode(on=True):
+    """Switch grading mode on or off (the grader's private copy of this module uses it)."""
+    _GRADING["on"] = bool(on)
 
 
 def registry(chapter):
@@ -155,12 +240,13 @@ def call(student_fn, *args, **kwargs):
                           "Pass the function itself, without calling it: check(f), not check(f()).")
     try:
         return student_fn(*args, **kwargs)
-    except NotImplementedError:
-        raise
+    except (NotImplementedError, CheckFailed):
+        raise   # not attempted yet, or a check's own trap (e.g. a forbidden call) sprang
     except Exception as err:  # noqa: BLE001 -- any error in student code is reported
         shown = ", ".join([_fmt(a) for a in args] + [f"{k}={_fmt(v)}" for k, v in kwargs.items()])
-        raise CheckFailed(f"your function raised {type(err).__name__}: {err} "
-                          f"for input ({shown})") from None
+        where = f" for input ({shown})" if len(shown) <= 30 else ""
+        raise CheckFailed(_wrap(f"your function raised {type(err).__name__}: "
+                                f"{_first_words(err)}{where}")) from None
 
 
 def expect_close(got, expected, what="", inputs=None, hint=None, atol=1e-8, rtol=1e-6):
@@ -173,16 +259,11 @@ def expect_close(got, expected, what="", inputs=None, hint=None, atol=1e-8, rtol
     expected_arr = np.asarray(expected, dtype=float)
     got_arr = _as_numbers(got, what, where, hint)
     if got_arr.shape != expected_arr.shape:
-        _fail(f"{where}expected {_be(what)}an array of shape {expected_arr.shape}, "
+        _fail(f"{where}expected {what or 'an array'} of shape {expected_arr.shape}, "
               f"got shape {got_arr.shape}", hint)
     close = np.isclose(got_arr, expected_arr, atol=atol, rtol=rtol, equal_nan=True)
     if not np.all(close):
-        detail = ""
-        if expected_arr.ndim > 0:
-            index = tuple(int(i) for i in np.argwhere(~close)[0])
-            detail = (f" (first difference at index {index}: expected "
-                      f"{_fmt(expected_arr[index])}, got {_fmt(got_arr[index])})")
-        _fail(f"{where}expected {_what(what)}{_fmt(expected)}, got {_fmt(got)}{detail}", hint)
+        _fail(where + _mismatch(what, expected, got, close), hint)
 
 
 def expect_equal(got, expected, what="", inputs=None, hint=None):
@@ -193,7 +274,8 @@ def expect_equal(got, expected, what="", inputs=None, hint=None):
     else:
         same = got == expected
     if not same:
-        _fail(f"{_where(inputs)}expected {_what(what)}{_fmt(expected)}, got {_fmt(got)}", hint)
+        shown_expected, shown_got = _fmt_pair(expected, got)
+        _fail(f"{_where(inputs)}expected {_what(what)}{shown_expected}, got {shown_got}", hint)
 
 
 def expect_shape(got, shape, what="", inputs=None, hint=None):
@@ -202,7 +284,7 @@ def expect_shape(got, shape, what="", inputs=None, hint=None):
     got_shape = np.shape(got) if got is not None else None
     if got_shape != tuple(shape):
         came = "None" if got is None else f"shape {got_shape}"
-        _fail(f"{_where(inputs)}expected {_be(what)}an array of shape {tuple(shape)}, "
+        _fail(f"{_where(inputs)}expected {what or 'an array'} of shape {tuple(shape)}, "
               f"got {came}", hint)
 
 
@@ -258,17 +340,20 @@ def diagnose(got, mistakes, default, equal_nan=False):
 
 def _count_case():
     if _counters:
-        _counters[-1] += 1
+        _counters[-1].count += 1
 
 
 def _fail(message, hint):
-    raise CheckFailed(f"{message}." + (f" Hint: {hint}" if hint else ""))
+    text = _lines(message, hint)
+    if _GRADING["on"] and _counters:
+        _counters[-1].fail(text)    # grading mode: count it and go on with the next case
+        return
+    raise CheckFailed(text)
 
 
 def _as_numbers(got, what, where, hint):
     if got is None:
-        _fail(f"{where}expected {_be(what)}a number, got None "
-              "(does your function end with `return ...`?)", hint)
+        _fail(f"{where}expected {_be(what)}a number, got None (is `return` missing?)", hint)
     try:
         arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
@@ -281,8 +366,15 @@ def _where(inputs):
     if inputs is None:
         return ""
     if isinstance(inputs, dict):
-        return "for " + ", ".join(f"{k} = {_fmt(v)}" for k, v in inputs.items()) + " "
+        return "for " + ", ".join(_input(k, v) for k, v in inputs.items()) + " "
     return f"for {inputs} "
+
+
+def _input(name, value):
+    """``name = value``; a case's description (a string under "case") stands alone."""
+    if name in ("case", "data") and isinstance(value, str):
+        return value
+    return f"{name} = {value if isinstance(value, str) else _fmt(value, SHORT_INPUT)}"
 
 
 def _what(what):
@@ -297,40 +389,139 @@ def _describe_type(value):
     return f"{type(value).__name__} {_fmt(value)}"
 
 
-def _fmt(value):
-    """A short, readable rendering of a number, array or other value."""
+# ---------------------------------------------------------------------------
+# Formatting: a message is at most two lines that fit the notebook's width
+# ---------------------------------------------------------------------------
+
+WIDTH = 96       # characters per line: JupyterLab's output area at ~850 px, 13 px monospace
+PREFIX = 28      # room left on the first line for the "✗ exercise_name: " the check adds
+SHORT = 20       # an array whose one-line rendering is longer is shown by its shape
+SHORT_INPUT = 24  # the same for an input named in the message (a little more room)
+
+
+def _lines(message, hint):
+    """``message.`` and ``Hint: hint``: one line if they fit, else the hint on a line of its
+    own if each fits, else both wrapped at spaces (the checks keep that to two lines).
+
+    >>> print(_lines("expected 1, got 2", "add one"))
+    expected 1, got 2. Hint: add one
+    """
+    text = message if message.endswith((".", "?", "…")) else f"{message}."
+    if not hint:
+        return _wrap(text)
+    one_line = f"{text} Hint: {hint}"
+    if len(one_line) <= WIDTH - PREFIX:
+        return one_line
+    if len(text) <= WIDTH - PREFIX and len(hint) + 6 <= WIDTH:
+        return f"{text}\nHint: {hint}"
+    return _wrap(one_line)
+
+
+def _wrap(text, first_line=WIDTH - PREFIX):
+    """Break ``text`` at spaces into lines of at most WIDTH characters (the first shorter)."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width=WIDTH, initial_indent=" " * (WIDTH - first_line),
+                          break_long_words=False, break_on_hyphens=False)
+    return "\n".join(line.strip() for line in lines) if lines else text
+
+
+def _first_words(err, limit=30):
+    """The first line of an exception's message, cut at ``limit`` characters."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _mismatch(what, expected, got, close):
+    """"expected <what> = E, got G" for two arrays (or numbers) of one shape that differ.
+
+    Short arrays are shown in full when their renderings differ; otherwise the message
+    names the shape and the first entry that differs, with as many digits as it takes
+    to tell the two numbers apart.
+    """
+    expected_arr, got_arr = np.asarray(expected, dtype=float), np.asarray(got, dtype=float)
+    if expected_arr.ndim == 0:
+        shown_expected, shown_got = _fmt_pair(float(expected_arr), float(got_arr))
+        return f"expected {_what(what)}{shown_expected}, got {shown_got}"
+    index = tuple(int(i) for i in np.argwhere(~close)[0])
+    first_expected, first_got = _fmt_pair(float(expected_arr[index]), float(got_arr[index]))
+    at = f"[{', '.join(map(str, index))}]"
+    full_expected, full_got = _fmt(np.asarray(expected)), _fmt(np.asarray(got))
+    if _is_short(full_expected) and _is_short(full_got) and full_expected != full_got:
+        return f"expected {_what(what)}{full_expected}, got {full_got}"
+    return (f"expected {what or 'entry '}{at} = {first_expected}, got {first_got} "
+            f"(shape {expected_arr.shape})")
+
+
+def _is_short(text, limit=SHORT):
+    return len(text) <= limit and not any(part in text for part in ("\n", "shape", "..."))
+
+
+def _fmt_pair(expected, got):
+    """Render two numbers with the fewest digits (6 to 17) that show they differ."""
+    if not all(isinstance(v, (float, np.floating)) for v in (expected, got)):
+        return _fmt(expected), _fmt(got)
+    for digits in range(6, 18):
+        shown = f"{float(expected):.{digits}g}", f"{float(got):.{digits}g}"
+        if shown[0] != shown[1]:
+            return shown
+    return shown
+
+
+def _fmt(value, limit=SHORT):
+    """A short, one-line rendering of a number, array or other value.
+
+    >>> _fmt(0.1 + 0.2), _fmt(np.array([1.0, -2.5])), _fmt(np.zeros((10, 10)))
+    ('0.3', '[1, -2.5]', 'an array of shape (10, 10)')
+    """
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
-    if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and value
+    if isinstance(value, np.ndarray) or (isinstance(value, list) and value
                                         and all(isinstance(v, (int, float)) for v in value)):
         arr = np.asarray(value)
         if arr.dtype.kind in "biuf":
-            return np.array2string(arr, precision=4, suppress_small=True, threshold=20,
-                                   separator=", ", max_line_width=100)
+            text = _fmt_array(arr) if arr.size <= 12 else "..."
+            return text if _is_short(text, limit) else f"an array of shape {arr.shape}"
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fmt_array(arr):
+    """[1, -2.5] style: 4 significant digits, no padding, nested for 2-D and more."""
+    if arr.ndim == 0:
+        value = arr.item()
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+    return "[" + ", ".join(_fmt_array(row) for row in arr) + "]"
 
 
 # ---------------------------------------------------------------------------
 # Showing a result: in Jupyter as a display with the MIME record, else print
 # ---------------------------------------------------------------------------
 
-def _record(chapter, name, points, passed, message):
-    return {"chapter": chapter, "exercise": name, "passed": passed,
-            "points": points if passed else 0, "max_points": points, "message": message}
+def _record(chapter, name, points, passed, message, cases=None):
+    record = {"chapter": chapter, "exercise": name, "passed": passed,
+              "points": points if passed else 0, "max_points": points, "message": message}
+    if cases is not None and _GRADING["on"]:
+        record.update(cases=cases.count, ok=cases.count - len(cases.failures) + cases.aborted,
+                      failed=sum(not h for _, h in cases.failures),
+                      hidden_failed=sum(h for _, h in cases.failures), aborted=cases.aborted,
+                      messages=[HIDDEN_FAILED if h else m for m, h in cases.failures])
+    return record
 
 
-def _report(chapter, name, points, passed, message):
-    """Display the result of one check and return its record."""
-    record = _record(chapter, name, points, passed, message)
-    if passed:
+def _report(record):
+    """Display the result of one check (its record); return the record."""
+    name, message = record["exercise"], record["message"]
+    if record["passed"]:
         text, colour = f"✓ {name}: {message}", "#1a7f37"
     elif message == NOT_ATTEMPTED:
-        text, colour = (f"… {name}: {NOT_ATTEMPTED} "
-                        "(replace `raise NotImplementedError()` with your code)"), "#6e7781"
+        # short enough for one line at the notebook's width, even for the longest names
+        text, colour = (f"… {name}: {NOT_ATTEMPTED}: replace "
+                        "`raise NotImplementedError()`"), "#6e7781"
     else:
         text, colour = "", None  # the raised CheckFailed shows the message once
-    _show(record, text, colour)
+    if not _GRADING["on"]:
+        _show(record, text, colour)
     return record
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from nnedu.checks._core import (
     CheckFailed,
+    _fmt,
     call,
     diagnose,
     exercise,
@@ -72,25 +73,34 @@ def predict(student_predict):
     """Check predict(w, b, X) = step(X @ w + b): one 0/1 per row of X (N, D) -> (N,)."""
     rng = np.random.default_rng(1)
     cases = [
-        ("the AND neuron", np.array([1.0, 1.0]), -1.5, GATE_X),
-        ("the OR neuron", np.array([1.0, 1.0]), -0.5, GATE_X),
-        ("zero weights, negative bias", np.array([0.0, 0.0]), -1.0, GATE_X),
-        ("points exactly on the line", np.array([1.0, -1.0]), 0.0, GATE_X),
+        ("AND neuron (w = [1, 1], b = -1.5)", np.array([1.0, 1.0]), -1.5, GATE_X),
+        ("OR neuron (w = [1, 1], b = -0.5)", np.array([1.0, 1.0]), -0.5, GATE_X),
+        ("w = [0, 0], b = -1", np.array([0.0, 0.0]), -1.0, GATE_X),
+        ("points on the line (w = [1, -1], b = 0)", np.array([1.0, -1.0]), 0.0, GATE_X),
         ("5 samples, 3 features", np.array([0.5, -1.0, 2.0]), 0.25,
          rng.integers(-2, 3, size=(5, 3)).astype(float)),
     ]
     for name, w, b, X in cases:
         z = X @ w + b
         want = _step(z)
-        got = call(student_predict, w.copy(), b, X.copy())
+        got = _call_with_hint(student_predict, (w.copy(), b, X.copy()),
+                              "write X @ w, not w @ X: X is (N, D), one row per sample.")
         hint = diagnose(got, [
             (_step(X @ w), "did you forget the bias? z = X @ w + b."),
             ((z > 0).astype(int), "z = 0 counts as firing: use z >= 0, not z > 0."),
-            (z, "apply the step: return 1 where z >= 0 and 0 elsewhere, not z itself."),
+            (z, "apply the step: 1 where z >= 0, else 0, not z."),
             (1 - want, "the step is the wrong way round: z >= 0 gives 1, z < 0 gives 0."),
-        ], "predict(w, b, X) = 1 where X @ w + b >= 0, else 0, one value per row of X.")
+        ], "1 where X @ w + b >= 0, else 0: one value per row of X.")
         expect_close(got, want, what="predict(w, b, X)",
-                     inputs={"case": name, "w": w, "b": b, "X": X}, hint=hint)
+                     inputs={"case": name}, hint=hint)
+
+
+def _call_with_hint(student_fn, args, hint):
+    """call() the student's function; when it crashes, add ``hint`` to the message."""
+    try:
+        return call(student_fn, *args)
+    except CheckFailed as err:
+        expect_true(False, err.message, hint=hint)
 
 
 # ---------------------------------------------------------------------------
@@ -101,11 +111,12 @@ def predict(student_predict):
 def update(student_update):
     """Check update(w, b, x, y, learning_rate) -> (new w, new b): one perceptron step."""
     cases = [
-        # (w, b, x, y, learning_rate): right answer / missed a 1 / fired on a 0 / alpha
+        # (w, b, x, y, learning_rate): right answer / missed a 1 / fired on a 0 / alpha / z = 0
         (np.array([1.0, 1.0]), -1.5, np.array([1.0, 1.0]), 1, 1.0),
         (np.array([0.0, 0.0]), -1.0, np.array([1.0, 1.0]), 1, 1.0),
         (np.array([1.0, 1.0]), 0.0, np.array([1.0, 0.0]), 0, 1.0),
         (np.array([0.5, -0.25]), 0.5, np.array([2.0, 1.0]), 0, 0.5),
+        (np.array([1.0, -1.0]), 0.0, np.array([1.0, 1.0]), 0, 1.0),      # z = 0 fires
         (np.array([0.2, 0.1, -0.3]), -0.5, np.array([1.0, -2.0, 0.5]), 1, 0.1),
     ]
     for w, b, x, y, alpha in cases:
@@ -114,36 +125,41 @@ def update(student_update):
         want_w, want_b = w + alpha * (y - y_hat) * x, b + alpha * (y - y_hat)
         w_in = w.copy()
         got = call(student_update, w_in, b, x.copy(), y, alpha)
-        inputs = {"w": w, "b": b, "x": x, "y": y, "learning_rate": alpha}
-        got_w, got_b = _unpack_pair(got, "update", inputs)
+        inputs = {"w": w, "b": b, "x": x, "y": y}
+        if alpha != 1.0:
+            inputs["learning_rate"] = alpha
+        got_w, got_b = _unpack_pair(got, "update")
+        if np.ndim(got_w) == 0 and np.ndim(got_b) == 1:
+            expect_true(False, f"expected (w_new, b_new), got a number first and an array "
+                               f"second ({_fmt(got_w)}, {_fmt(got_b)})",
+                        hint="the pair is swapped: end with `return w_new, b_new`.")
         hint_w = diagnose(got_w, [
-            (w - alpha * (y - y_hat) * x, ("the sign is flipped: w + learning_rate * (y - y_hat) "
-                                          "* x, with y the label and y_hat the prediction.")),
-            (w + (y - y_hat) * x, "did you forget to multiply by learning_rate?"),
-            (w + alpha * (y - z) * x, ("use the step output y_hat (0 or 1), not the weighted "
-                                      "sum z, in y - y_hat.")),
-            (w + alpha * y * x, ("update only by the error y - y_hat: a right answer changes "
-                                "nothing.")),
-        ], "w <- w + learning_rate * (y - y_hat) * x, where y_hat = 1 if w . x + b >= 0 else 0.")
-        expect_close(got_w, want_w, what="the new w", inputs=inputs, hint=hint_w)
+            (w + alpha * (y - int(z > 0)) * x if z == 0 else None,
+             "z = 0 counts as firing: y_hat = 1 when w . x + b >= 0."),
+            (w - alpha * (y - y_hat) * x, "the sign is flipped: w + learning_rate * (y - y_hat) * x."),
+            (w + (y - y_hat) * x, "multiply by learning_rate."),
+            (w + alpha * (y - z) * x, "in y - y_hat use the step output (0 or 1), not z."),
+            (w + alpha * y * x, "change w by the error y - y_hat only: a right answer changes nothing."),
+        ], "w + learning_rate * (y - y_hat) * x, with y_hat = 1 if w . x + b >= 0 else 0.")
+        expect_close(got_w, want_w, what="w_new", inputs=inputs, hint=hint_w)
         hint_b = diagnose(got_b, [
-            (b, "did you forget to update the bias? b <- b + learning_rate * (y - y_hat)."),
+            (b, "update the bias too: b + learning_rate * (y - y_hat)."),
             (b - alpha * (y - y_hat), "the sign of the bias update is flipped."),
-        ], "b <- b + learning_rate * (y - y_hat).")
-        expect_close(got_b, want_b, what="the new b", inputs=inputs, hint=hint_b)
+        ], "b + learning_rate * (y - y_hat).")
+        expect_close(got_b, want_b, what="b_new", inputs=inputs, hint=hint_b)
         expect_true(np.array_equal(w_in, w),
-                    f"for w = {w}: your function changed the array w that was passed in "
-                    f"(it became {w_in})",
-                    hint="return a new array (w_new = w + ...) instead of updating in place "
-                         "(w += ...): the caller may still need the old w.")
+                    f"for w = {_fmt(w)}, your function changed the w passed in "
+                    f"(to {_fmt(w_in)})",
+                    hint="return a new array, w + ..., instead of w += ... (the caller "
+                         "may still need w).")
 
 
-def _unpack_pair(got, name, inputs):
+def _unpack_pair(got, name):
     """Split a returned (w, b) pair, or fail with a message that says what came back."""
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        shown = ", ".join(f"{k} = {v}" for k, v in inputs.items())
-        raise CheckFailed(f"for {shown} expected {name} to return a pair (w, b), got "
-                          f"{type(got).__name__} {got!r:.80}. Hint: end with `return w, b`.")
+        expect_true(False, f"expected {name} to return a pair (w, b), got "
+                           f"{type(got).__name__} {_fmt(got)}",
+                    hint="end with `return w, b`.")
     return got[0], got[1]
 
 
@@ -170,6 +186,21 @@ def _train_cases():
     ]
 
 
+def _errors_counted_after_the_update(X, y, epochs, learning_rate):
+    """A typical wrong loop: it counts a mistake with the weights AFTER the update."""
+    w, b, errors = np.zeros(X.shape[1]), 0.0, []
+    for _ in range(epochs):
+        mistakes = 0
+        for x_i, y_i in zip(X, y):
+            y_hat = int(x_i @ w + b >= 0)
+            w, b = w + learning_rate * (y_i - y_hat) * x_i, b + learning_rate * (y_i - y_hat)
+            mistakes += int(int(x_i @ w + b >= 0) != y_i)
+        errors.append(mistakes)
+        if mistakes == 0:
+            break
+    return errors
+
+
 @exercise("01", "train", points=2)
 def train(student_train):
     """Check train(X, y, epochs, learning_rate) -> (w, b, errors) against nnedu's Perceptron."""
@@ -177,29 +208,29 @@ def train(student_train):
         reference = Perceptron(learning_rate=alpha).fit(X, y, epochs=epochs)
         want_errors = list(reference.errors_)
         got = call(student_train, X.copy(), y.copy(), epochs, alpha)
-        inputs = {"data": name, "epochs": epochs, "learning_rate": alpha}
+        inputs = {"data": name} if alpha == 1.0 else {"data": name, "learning_rate": alpha}
         if not isinstance(got, (tuple, list)) or len(got) != 3:
-            raise CheckFailed(f"for data = {name} expected train to return three things "
-                              f"(w, b, errors), got {type(got).__name__} {got!r:.80}. "
-                              "Hint: end with `return w, b, errors`.")
+            expect_true(False, f"for {name}, expected train to return (w, b, errors), got "
+                               f"{type(got).__name__} {_fmt(got)}",
+                        hint="end with `return w, b, errors`.")
         got_w, got_b, got_errors = got
         got_errors = [int(e) for e in np.asarray(got_errors).ravel()]
+        stop_hint = "stop after an epoch without mistakes: `if mistakes == 0: break`."
         hint = diagnose(got_errors, [
-            (want_errors + [0] * (epochs - len(want_errors)),
-             "stop after the first epoch without a mistake (`if mistakes == 0: break`)."),
-            (np.cumsum(want_errors), ("count the mistakes of each epoch separately: "
-                                     "set the counter to 0 at the start of every epoch.")),
-        ], "start from w = 0 and b = 0, visit the rows in order, update after each one, "
-           "append that epoch's number of mistakes, stop after an epoch without mistakes.")
+            (want_errors + [0] * (epochs - len(want_errors)), stop_hint),
+            (np.cumsum(want_errors), "reset the counter to 0 at the start of every epoch."),
+            (_errors_counted_after_the_update(X, y, epochs, alpha),
+             "count a mistake BEFORE the update: predict with the w and b the row met."),
+        ], "start from w = 0, b = 0; visit the rows in order; count mistakes before updating.")
         if len(got_errors) == epochs and len(want_errors) < epochs:
-            hint = "stop after the first epoch without a mistake (`if mistakes == 0: break`)."
-        expect_equal(got_errors, want_errors, what="errors (mistakes per epoch)",
+            hint = stop_hint
+        expect_equal(got_errors, want_errors, what="errors",
                      inputs=inputs, hint=hint)
         expect_close(got_w, reference.weights_, what="the final w", inputs=inputs,
-                     hint="the mistake counts agree but the weights do not: did you start "
-                          "from w = 0 and apply learning_rate to every update?")
+                     hint="errors agree, w does not: start from w = 0; scale each update "
+                          "by learning_rate.")
         expect_close(got_b, reference.bias_, what="the final b", inputs=inputs,
-                     hint="the weights agree but the bias does not: update b on every mistake.")
+                     hint="w agrees but b does not: update b on every mistake.")
 
 
 # ---------------------------------------------------------------------------
@@ -213,7 +244,7 @@ def separates(student_separates):
     cases = [
         ("AND with w = [1, 1], b = -1.5", w11, -1.5, GATE_X, GATES["and"]),
         ("AND with the OR line (one row wrong)", w11, -0.5, GATE_X, GATES["and"]),
-        ("OR with w = [1, 1], b = -1 (two points on the line)", w11, -1.0, GATE_X, GATES["or"]),
+        ("OR, w = [1, 1], b = -1 (two points on the line)", w11, -1.0, GATE_X, GATES["or"]),
         ("NAND with w = [1, 1], b = -1.5 (every row wrong)", w11, -1.5, GATE_X, GATES["nand"]),
         ("XOR with w = [1, 1], b = -0.5 (3 of 4 right)", w11, -0.5, GATE_X, GATES["xor"]),
         ("NOR with w = [-1, -1], b = 0.5", -w11, 0.5, GATE_X, GATES["nor"]),
@@ -221,20 +252,18 @@ def separates(student_separates):
     for name, w, b, X, y in cases:
         want = _separates(w, b, X, y)
         got = call(student_separates, w.copy(), b, X.copy(), y.copy())
-        inputs = {"case": name}
         expect_true(np.ndim(got) == 0 and not isinstance(got, str),
-                    f"for {name} expected one True or False, got {got!r:.80}",
-                    hint="return a single bool for the whole data set, e.g. "
-                         "bool(np.all(predictions == y)), not an array with one entry per row.")
+                    f"for {name}, expected one True or False, got {_fmt(got)}",
+                    hint="one bool for all the rows: bool(np.all(predict(w, b, X) == y)).")
         correct = _predict(w, b, X) == y
         if correct.any() and not correct.all():
             hint = "every row must be right: use all(...), not any(...)."
         elif not correct.any():
             hint = "a line that gets every row wrong does not separate the data."
         else:
-            hint = ("use the same step as predict: a point with w . x + b = 0 is predicted 1, "
-                    "so it is right when its label is 1.")
-        expect_equal(bool(got), want, what="separates(w, b, X, y)", inputs=inputs, hint=hint)
+            hint = "w . x + b = 0 gives 1, as in predict: right if the label is 1."
+        expect_equal(bool(got), want, inputs={"case": name},
+                     hint=hint)
 
 
 # ---------------------------------------------------------------------------
@@ -251,7 +280,11 @@ def _reference_search(X, y, values):
 
 @exercise("01", "find_separator", points=2)
 def find_separator(student_find_separator):
-    """Check find_separator(X, y, values) -> (w, b) that separates, or None if none on the grid."""
+    """Check find_separator(X, y, values) -> a (w, b) that separates, or None if none on the grid.
+
+    Any separating (w, b) from the grid is accepted, not only the first in
+    itertools.product order.
+    """
     grid = np.linspace(-2.0, 2.0, 9)   # -2, -1.5, ..., 2
     X3 = np.array(list(itertools.product([0.0, 1.0], repeat=3)))
     majority = (X3.sum(axis=1) >= 2).astype(int)
@@ -262,36 +295,32 @@ def find_separator(student_find_separator):
         ("NAND", GATE_X, GATES["nand"], grid),
         ("NOR", GATE_X, GATES["nor"], grid),
         ("XOR", GATE_X, GATES["xor"], grid),
-        ("AND, but values = [0, 1] (no negative bias to try)", GATE_X, GATES["and"],
-         np.array([0.0, 1.0])),
+        ("AND, values = [0, 1] (no negative bias)", GATE_X, GATES["and"], np.array([0.0, 1.0])),
         ("majority of 3 inputs (D = 3)", X3, majority, grid),
         ("parity of 3 inputs (D = 3)", X3, parity, grid),
     ]
     for name, X, y, values in cases:
         found = _reference_search(X, y, values)
-        got = call(student_find_separator, X.copy(), y.copy(), values.copy())
-        inputs = {"data": name, "values": values}
+        got = _call_with_hint(student_find_separator, (X.copy(), y.copy(), values.copy()),
+                              f"here D = {X.shape[1]}: do not assume D = 2; use "
+                              "product(values, repeat=X.shape[1] + 1).")
         if found is None:
-            expect_true(got is None, f"for data = {name}: no (w, b) on this grid separates the "
-                                     f"data, so expected None, got {got!r:.80}",
-                        hint="return None only after trying every candidate; never return a "
-                             "(w, b) that separates() rejects.")
+            expect_true(got is None, f"for {name}, no (w, b) on this grid separates the data: "
+                                     f"expected None, got {_fmt(got)}",
+                        hint="return None only after trying every candidate.")
             continue
-        example = f"w = {found[0].tolist()}, b = {found[1]}"
-        expect_true(got is not None and not (isinstance(got, bool)),
-                    f"for data = {name} expected a (w, b) that separates the data (one "
-                    f"exists on this grid, the first is {example}), but you returned "
-                    f"{got!r:.80}",
-                    hint="try every w in values^D (D = X.shape[1]: itertools.product(values, "
-                         "repeat=D)) and every b in values.")
-        w, b = _unpack_pair(got, "find_separator", inputs)
+        example = f"w = {_fmt(found[0])}, b = {_fmt(found[1])}"
+        expect_true(got is not None and not isinstance(got, bool),
+                    f"for {name}, expected a separating (w, b), e.g. {example}; got "
+                    f"{_fmt(got)}",
+                    hint="try every (w, b): product(values, repeat=D + 1).")
+        w, b = _unpack_pair(got, "find_separator")
         w = np.asarray(w, dtype=float)
         expect_true(w.shape == (X.shape[1],),
-                    f"for data = {name}: expected w of shape ({X.shape[1]},), got shape {w.shape}",
+                    f"for {name}, expected w of shape ({X.shape[1]},), got shape {w.shape}",
                     hint="one weight per feature: D = X.shape[1] weights.")
-        expect_true(_separates(w, float(b), X, y),
-                    f"for data = {name} expected a (w, b) that gets every row right (the "
-                    f"first on the grid is {example}), but you returned w = {w}, b = {b}, "
-                    f"which gets {int(np.sum(_predict(w, float(b), X) != y))} of {len(y)} "
-                    "rows wrong",
-                    hint="return the first (w, b) for which separates(w, b, X, y) is True.")
+        wrong = int(np.sum(_predict(w, float(b), X) != y))
+        expect_true(wrong == 0,
+                    f"for {name}, your w = {_fmt(w)}, b = {_fmt(b)} gets {wrong} of {len(y)} "
+                    f"rows wrong ({example} gets none)",
+                    hint="return a (w, b) for which separates(w, b, X, y) is True.")

@@ -24,6 +24,7 @@ import numpy as np
 from nnedu import activations
 from nnedu.checks._core import (
     CheckFailed,
+    _fmt,
     call,
     diagnose,
     exercise,
@@ -48,6 +49,9 @@ def dense_forward(student_dense_forward):
     """Check dense_forward(X, W, b, activation) = activation(X @ W + b), (N, D) -> (N, units)."""
     rng = np.random.default_rng(3)
     cases = [
+        # the first kernel is square, so that X @ W.T gives numbers (and its hint) not a crash
+        ("1 example, 2 inputs, 2 units, identity", np.array([[1.0, 2.0]]),
+         np.array([[0.5, 2.0], [-1.0, 0.25]]), np.array([0.25, -0.5]), activations.linear),
         ("1 example, 2 inputs, 1 unit, identity", np.array([[1.0, 2.0]]),
          np.array([[0.5], [-1.0]]), np.array([0.25]), activations.linear),
         ("4 examples, 2 inputs, 3 units, relu", np.array([[0, 0], [0, 1], [1, 0], [1, 1.0]]),
@@ -61,20 +65,22 @@ def dense_forward(student_dense_forward):
     for name, X, W, b, f in cases:
         z = X @ W + b
         want = f(z)
-        got = call(student_dense_forward, X.copy(), W.copy(), b.copy(), f)
+        try:
+            got = call(student_dense_forward, X.copy(), W.copy(), b.copy(), f)
+        except CheckFailed as err:
+            expect_true(False, f"for {name}, {err.message}",
+                        hint="X @ W, not X @ W.T or W @ X: W is (D, units).")
         mistakes = [
             (f(X @ W), "did you forget the bias? H = f(X @ W + b)."),
-            (z, "apply the activation to X @ W + b: return activation(X @ W + b)."),
-            (f(X @ W) + b, "add the bias BEFORE the activation: f(X @ W + b), not f(X @ W) + b."),
+            (z, "apply the activation: return activation(X @ W + b)."),
+            (f(X @ W) + b, "add the bias BEFORE the activation: f(X @ W + b)."),
         ]
         if W.shape[0] == W.shape[1]:
-            mistakes.append((f(X @ W.T + b), ("use W as it is, not W.T: the kernel has one "
-                                             "column per unit, shape (D, units).")))
-        hint = diagnose(got, mistakes, "H = activation(X @ W + b), with X (N, D), W (D, units), "
-                                        "b (units,) and H (N, units).")
-        expect_close(got, want, what="dense_forward(X, W, b, activation)",
-                     inputs={"case": name, "X shape": X.shape, "W shape": W.shape},
-                     hint=hint)
+            mistakes.append((f(X @ W.T + b), ("use W as it is, not W.T: it is (D, units), one "
+                                             "column per unit.")))
+        hint = diagnose(got, mistakes, "H = activation(X @ W + b): X (N, D), W (D, units), "
+                                        "b (units,).")
+        expect_close(got, want, what="H", inputs={"case": name}, hint=hint)
 
 
 # ---------------------------------------------------------------------------
@@ -92,9 +98,8 @@ def count_params(student_count_params):
         hint = diagnose(got, [
             (sum(d * u for d, u in pairs), ("did you forget the biases? Each layer has "
                                            "inputs * units weights PLUS units biases.")),
-            (sum(d * u for d, u in pairs) + sum(sizes), ("the input layer has no biases: "
-                                                        "count one bias per unit of the "
-                                                        "hidden and output layers only.")),
+            (sum(d * u for d, u in pairs) + sum(sizes),
+             "the input layer has no biases: one bias per hidden and output unit."),
             (sum(d * u + d for d, u in pairs), ("a layer has one bias per UNIT (output), not "
                                                "per input: inputs * units + units.")),
             (sum(u * u + u for _, u in pairs), ("the kernel of a layer is (inputs, units): "
@@ -129,36 +134,45 @@ def xor_weights(student_xor_weights):
     """Check xor_weights() -> (W1, b1, W2, b2): a sigmoid 2-2-1 net whose output is XOR."""
     got = call(student_xor_weights)
     if not isinstance(got, (tuple, list)) or len(got) != 4:
-        raise CheckFailed(f"expected a tuple of four arrays (W1, b1, W2, b2), got {got!r:.80}. "
-                          "Hint: end with `return W1, b1, W2, b2`.")
+        came = f"{len(got)} things" if isinstance(got, (tuple, list)) else _fmt(got)
+        expect_true(False, f"expected a tuple of four arrays (W1, b1, W2, b2), got {came}",
+                    hint="end with `return W1, b1, W2, b2`.")
     shapes = {"W1": (2, 2), "b1": (2,), "W2": (2, 1), "b2": (1,)}
     arrays = []
     for (name, shape), value in zip(shapes.items(), got):
         arr = np.asarray(value, dtype=float)
-        hint = ("W1 is (inputs, hidden units) = (2, 2), b1 is (2,), W2 is "
-                "(hidden units, outputs) = (2, 1), b2 is (1,).")
+        hint = "W1 (2, 2), b1 (2,), W2 (2, 1), b2 (1,)."
         if name == "b2" and arr.ndim == 0:
-            hint += " Write b2 as np.array([value]), not a bare number."
+            hint += " Write b2 as np.array([value])."
         if name == "W2" and arr.shape == (2,):
-            hint += " Write W2 as a column: np.array([[w1], [w2]])."
+            hint += " Write W2 as a column: [[w1], [w2]]."
         expect_equal(arr.shape, shape, what=f"the shape of {name}", hint=hint)
         arrays.append(arr)
     out = xor_net_forward(XOR_X, *arrays)[:, 0]
     computed = (out > 0.5).astype(int)
-    gate = next((g for g, table in GATES.items() if np.array_equal(computed, table)), None)
-    hint = "make one hidden unit OR, the other NAND, and the output AND of the two."
-    if gate is not None:
-        hint = f"your network computes {gate}, not XOR; " + hint
-    elif len(set(computed.tolist())) == 1:
-        hint = "your network gives the same answer for every input; " + hint
-    expect_equal(computed, XOR_Y, what="the outputs rounded at 0.5 for X = (0,0), (0,1), "
-                 "(1,0), (1,1)", hint=hint)
+    expect_equal(computed, XOR_Y, what="the outputs, rounded", hint=_xor_hint(computed, arrays))
     for x_row, o, target in zip(XOR_X, out, XOR_Y):
         expect_true(abs(o - target) < 0.1,
-                    f"for x = {x_row} the output is {o:.3f}, on the right side of 0.5 but not "
-                    f"within 0.1 of the target {target}",
-                    hint="make the sigmoids sharper: multiply every weight and bias by the "
-                         "same large factor (say 10); the lines stay where they are.")
+                    f"for x = {_fmt(x_row)}, the output {o:.3f} is on the right side of 0.5 "
+                    f"but not within 0.1 of {target}", hint=SHARPER)
+
+
+SHARPER = "make the sigmoids sharper: multiply every weight and bias by 10."
+
+
+def _xor_hint(computed, arrays):
+    """Name what the network computes instead of XOR (a gate, a constant, soft sigmoids)."""
+    W1, b1, W2, b2 = arrays
+    steps = (((XOR_X @ W1 + b1) > 0).astype(float) @ W2 + b2 > 0)[:, 0].astype(int)
+    if np.array_equal(steps, XOR_Y):
+        return "the lines are right, the sigmoids too soft: multiply every weight and bias by 10."
+    gate = next((g for g, table in GATES.items() if np.array_equal(computed, table)), None)
+    recipe = "hidden units OR and NAND, the output AND of the two."
+    if gate is not None:
+        return f"your network computes {gate}, not XOR: {recipe}"
+    if len(set(computed.tolist())) == 1:
+        return f"the same answer for every input: {recipe}"
+    return f"make the {recipe}"
 
 
 # ---------------------------------------------------------------------------
@@ -197,15 +211,13 @@ def _layerwise(model, X, skip_activation=False, skip_bias=False, only_last_activ
 
 
 def _refuse_forward(x, training=False, batch_size=None, verbose=0):
-    raise CheckFailed("sequential_forward called model.forward (or model.predict): compute the "
-                      "pass yourself, layer by layer, from layer.params['kernel'], "
-                      "layer.params['bias'] and layer.activation")
+    expect_true(False, "sequential_forward called model.forward (or model.predict)",
+                hint="compute it layer by layer from layer.params['kernel'] and ['bias'].")
 
 
 def _refuse_layer_forward(x, training=False):
-    raise CheckFailed("sequential_forward called layer.forward: compute each layer yourself, "
-                      "f(out @ layer.params['kernel'] + layer.params['bias']) with "
-                      "f = activations.get(layer.activation)")
+    expect_true(False, "sequential_forward called layer.forward",
+                hint="compute f(out @ layer.params['kernel'] + layer.params['bias']) yourself.")
 
 
 @exercise("03", "sequential_forward", points=2)
@@ -219,14 +231,11 @@ def sequential_forward(student_sequential_forward):
         got = call(student_sequential_forward, model, X.copy())
         hint = diagnose(got, [
             (_layerwise(model, X, skip_activation=True),
-             ("you skipped the activations: each layer computes "
-             "activations.get(layer.activation)(X @ kernel + bias).")),
+             "you skipped the activations (activations.get)."),
             (_layerwise(model, X, only_last_activation=True),
              "apply EVERY layer's activation, not only the last one's."),
             (_layerwise(model, X, skip_bias=True), "did you forget the biases?"),
             (_layerwise(SimpleNamespace(layers=model.layers[:1]), X),
-             "feed each layer's OUTPUT into the next layer: loop over all of model.layers."),
-        ], "loop over model.layers: out = f(out @ layer.params['kernel'] + "
-           "layer.params['bias']) with f = activations.get(layer.activation).")
-        expect_close(got, want, what="the model's output",
-                     inputs={"model": name, "X shape": X.shape}, hint=hint)
+             "feed each layer's OUTPUT into the next: loop over all of model.layers."),
+        ], "for each layer: out = f(out @ layer.params['kernel'] + layer.params['bias']).")
+        expect_close(got, want, what="the output", inputs={"case": name}, hint=hint)

@@ -19,7 +19,7 @@ the sign flipped, the naive softmax that overflows, ...) and names the mistake.
 import numpy as np
 
 from nnedu.checks._core import (
-    CheckFailed,
+    _fmt,
     call,
     diagnose,
     exercise,
@@ -75,8 +75,13 @@ def _not_finite_hint(got, hint):
         return hint
     if finite:
         return hint
-    return ("your answer holds nan or inf: e^z overflows for large logits. Subtract each "
-            "row's maximum first: z - z.max(axis=1, keepdims=True).")
+    return "nan or inf: e^z overflows. Subtract each row's maximum first."
+
+
+def _expect_unchanged(z_in, z, name):
+    """Fail when the student's function changed its input array z."""
+    expect_true(np.array_equal(z_in, z), f"your {name} changed the z passed in",
+                hint="build new arrays (shifted = z - m), not z -= m or z[...] -= 1.")
 
 
 # ---------------------------------------------------------------------------
@@ -96,15 +101,16 @@ def one_hot(student_one_hot):
         want = _one_hot(labels, k)
         got = call(student_one_hot, labels.copy(), k)
         hint = diagnose(got, [
-            (want.T, "the result is transposed: one ROW per label, shape (N, num_classes)."),
-            (_one_hot(labels, labels.max() + 1), ("use num_classes for the number of columns, "
-                                                 "not labels.max() + 1: a class may be missing "
-                                                 "from this batch.")),
+            (want.T, "transposed: one ROW per label, shape (N, num_classes)."),
+            (_one_hot(labels, labels.max() + 1), "use num_classes columns, not labels.max() + 1."),
             (np.roll(want, -1, axis=1), ("classes are numbered from 0: label 0 puts its 1 in "
                                         "column 0.")),
         ], "row i is all zeros except a 1 in column labels[i].")
-        expect_close(got, want, what="one_hot(labels, num_classes)",
-                     inputs={"labels": labels, "num_classes": k}, hint=hint)
+        expect_close(got, want, what="one_hot", inputs={"labels": labels, "num_classes": k},
+                     hint=hint)
+        expect_true(np.asarray(got).dtype.kind == "f",
+                    f"expected a float array, got dtype {np.asarray(got).dtype}",
+                    hint="start from np.zeros((N, num_classes)), which is float.")
 
 
 # ---------------------------------------------------------------------------
@@ -137,25 +143,25 @@ def softmax(student_softmax):
         ("three rows, four classes", np.array([[1.0, -1.0, 0.5, 2.0], [3.0, 3.0, 0.0, -2.0],
                                                [0.1, 0.2, 0.3, 0.4]])),
         ("large logits", np.array([[1000.0, 999.0, 998.1]])),
-        ("rows of very different sizes", np.array([[1000.0, 0.0], [-1000.0, -1001.0]])),
+        ("very different rows", np.array([[1000.0, 0.0], [-1000.0, -1001.0]])),
     ]
     for name, z in cases:
         want = _softmax(z)
-        got = call(student_softmax, z.copy())
+        z_in = z.copy()
+        got = call(student_softmax, z_in)
         hint = diagnose(got, [
             (_quiet(lambda v: np.exp(v) / np.exp(v).sum(axis=0, keepdims=True), z),
-             "normalize each ROW: sum over axis=1 (with keepdims=True), not axis=0."),
+             "normalize each ROW: sum over axis=1 (keepdims=True), not axis=0."),
             (_quiet(lambda v: np.exp(v) / np.exp(v).sum(), z),
-             ("normalize each ROW separately: np.sum(e, axis=1, keepdims=True), not the sum "
-             "of the whole array.")),
+             "normalize each ROW: np.sum(e, axis=1, keepdims=True), not the whole sum."),
             (_quiet(lambda v: v / v.sum(axis=1, keepdims=True), z),
              "take the exponential first: p = e^z / sum e^z."),
-        ], None) or _not_finite_hint(got, "p = e^(z - m) / sum_k e^(z_k - m) for every row, "
-                                          "with m the row's maximum.")
+        ], None) or _not_finite_hint(got, "p = e^(z - m) / sum e^(z - m) per row, m the row's "
+                                          "maximum.")
         if _same_with_nan(got, _quiet(_global_max_softmax, z)):
-            hint = ("subtract each ROW's maximum (z.max(axis=1, keepdims=True)), not the "
-                    "maximum of the whole array: a row far below it underflows to 0 / 0.")
-        expect_close(got, want, what="softmax(z)", inputs={"case": name, "z": z}, hint=hint)
+            hint = "subtract each ROW's maximum, not the whole array's (0 / 0 far below)."
+        expect_close(got, want, what="softmax(z)", inputs={"case": name}, hint=hint)
+        _expect_unchanged(z_in, z, "softmax")
 
 
 # ---------------------------------------------------------------------------
@@ -176,16 +182,15 @@ def binary_cross_entropy(student_bce):
         want = float(-np.mean(terms))
         got = call(student_bce, y.copy(), p.copy())
         hint = diagnose(got, [
-            (float(np.mean(terms)), ("the sign is flipped: the loss is MINUS the mean of "
-                                    "y log p + (1 - y) log(1 - p), a positive number.")),
+            (float(np.mean(terms)), ("the sign is flipped: the loss is MINUS the mean, a "
+                                    "positive number.")),
             (float(-np.sum(terms)), "take the MEAN over the examples, not the sum."),
-            (float(-np.mean(y * np.log(p))), ("you left out the (1 - y) log(1 - p) term: "
-                                             "examples with label 0 cost something too.")),
+            (float(-np.mean(y * np.log(p))), ("add the (1 - y) log(1 - p) term: label-0 examples "
+                                             "cost too.")),
             (float(-np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p))),
              "use the natural logarithm np.log, not np.log10."),
         ], "-mean(y * log(p) + (1 - y) * log(1 - p)).")
-        expect_close(got, want, what="binary_cross_entropy(y, p)", inputs={"y": y, "p": p},
-                     hint=hint)
+        expect_close(got, want, what="the loss", inputs={"y": y, "p": p}, hint=hint)
 
 
 # ---------------------------------------------------------------------------
@@ -208,19 +213,20 @@ def cross_entropy_from_logits(student_ce):
         want = _cross_entropy(z, labels)
         got = call(student_ce, z.copy(), labels.copy())
         picked = _log_softmax(z)[np.arange(len(labels)), labels]
+        rows = np.arange(len(labels))
         hint = diagnose(got, [
-            (float(np.mean(picked)), ("the sign is flipped: the loss is -log p of the true "
-                                     "class, a positive number.")),
+            (float(np.mean(picked)), "the sign is flipped: -log p of the true class is positive."),
             (float(-np.sum(picked)), "take the MEAN over the examples, not the sum."),
             (float(-np.mean(_log_softmax(z)[:, 0])), ("pick each example's OWN label: "
                                                      "log_p[np.arange(N), labels].")),
             (float(-np.mean(_log_softmax(z).sum(axis=1))),
-             "only the true class counts: -log p[true], not the sum over all classes."),
-        ], None) or _not_finite_hint(got, "mean over the batch of -log softmax(z)[n, "
-                                          "labels[n]]; compute log softmax as z - m - "
-                                          "log(sum(exp(z - m))) with m the row's maximum.")
-        expect_close(got, want, what="the mean cross-entropy",
-                     inputs={"case": name, "z": z, "labels": labels}, hint=hint)
+             "only the true class counts: -log p[true], not a sum over classes."),
+            (_quiet(lambda v, r, k: float(-np.mean(np.log(_softmax(v)[r, k]))), z, rows, labels),
+             ("log(softmax) is log 0 = -inf when p underflows: use log-sum-exp, "
+             "z - m - log(sum(exp(z - m))).")),
+        ], None) or _not_finite_hint(got, "the mean of -log p[true], with log p = z - m - "
+                                          "log(sum(exp(z - m))), m the row max.")
+        expect_close(got, want, what="the loss", inputs={"case": name}, hint=hint)
 
 
 # ---------------------------------------------------------------------------
@@ -243,17 +249,16 @@ def cross_entropy_gradient(student_gradient):
         want = _gradient(z, labels)
         n = len(labels)
         p, y = _softmax(z), _one_hot(labels, z.shape[1])
-        got = call(student_gradient, z.copy(), labels.copy())
+        z_in = z.copy()
+        got = call(student_gradient, z_in, labels.copy())
         hint = diagnose(got, [
-            ((p - y) if n > 1 else None, ("divide by N, the number of examples: the loss is "
-                                         "the MEAN over the batch, so its gradient is "
+            ((p - y) if n > 1 else None, ("divide by N: the loss is a MEAN, so its gradient is "
                                          "(p - y) / N.")),
-            ((y - p) / n, ("the sign is flipped: the gradient is p - y (the prediction minus "
-                          "the target), not y - p.")),
+            ((y - p) / n, "the sign is flipped: the gradient is p - y, not y - p."),
             (p / n, "subtract the one-hot labels: (p - y) / N."),
         ], None) or _not_finite_hint(got, "(softmax(z) - one_hot(labels)) / N, shape (N, K).")
-        expect_close(got, want, what="dL/dz", inputs={"case": name, "z": z, "labels": labels},
-                     hint=hint)
+        expect_close(got, want, what="dL/dz", inputs={"case": name}, hint=hint)
+        _expect_unchanged(z_in, z, "cross_entropy_gradient")
     _check_gradient_rows(student_gradient)
 
 
@@ -262,10 +267,10 @@ def _check_gradient_rows(student_gradient):
     rng = np.random.default_rng(6)
     z, labels = rng.normal(0, 3, size=(7, 5)), rng.integers(0, 5, size=7)
     got = np.asarray(call(student_gradient, z, labels), dtype=float)
+    sums = np.round(got.sum(axis=-1), 6) if got.ndim else got
     expect_true(got.shape == (7, 5) and np.allclose(got.sum(axis=1), 0.0, atol=1e-12),
-                f"for random logits of shape (7, 5) the rows of your gradient sum to "
-                f"{np.round(got.sum(axis=-1), 6) if got.ndim else got}, not 0",
-                hint="both p and the one-hot y sum to 1 in every row, so p - y sums to 0.")
+                f"for random logits (7, 5), the rows of your gradient sum to {_fmt(sums)}",
+                hint="p and the one-hot y both sum to 1 per row, so p - y sums to 0.")
 
 
 # ---------------------------------------------------------------------------
@@ -293,33 +298,31 @@ def train_step(student_train_step):
         W_in, b_in = W.copy(), b.copy()
         got = call(student_train_step, W_in, b_in, X.copy(), labels.copy(), lr)
         if not isinstance(got, (tuple, list)) or len(got) != 3:
-            raise CheckFailed(f"expected a tuple (W_new, b_new, loss), got {got!r:.80}. "
-                              "Hint: end with `return W_new, b_new, loss`.")
+            expect_true(False, f"expected a tuple (W_new, b_new, loss), got {_fmt(got)}",
+                        hint="end with `return W_new, b_new, loss`.")
+        # in place first: W -= ... or b -= ... also makes the returned values look right
+        for name, passed_in, original in [("W", W_in, W), ("b", b_in, b)]:
+            expect_true(np.array_equal(passed_in, original),
+                        f"your train_step changed the {name} passed in ({name} -= ...)",
+                        hint=f"return a new array, {name}_new = {name} - ..., not {name} -= ...")
         got_W, got_b, got_loss = got
-        inputs = {"W shape": W.shape, "X shape": X.shape, "labels": labels,
-                  "learning_rate": lr}
+        inputs = {"case": f"N = {X.shape[0]}, D = {X.shape[1]}, K = {W.shape[1]} (rate {lr})"}
         dz = _gradient(X @ W + b, labels)
         hint_W = diagnose(got_W, [
-            (W + lr * (X.T @ dz), ("you stepped UPHILL: subtract the gradient, "
-                                  "W - learning_rate * dW.")),
+            (W + lr * (X.T @ dz), "you stepped UPHILL: W - learning_rate * dW."),
             (W - (X.T @ dz), "multiply the gradient by learning_rate."),
             (W - lr * (X.T @ (dz * len(labels))) if len(labels) > 1 else None,
-             "the loss is the MEAN over the batch: use dz = (p - y) / N."),
+             "the loss is a MEAN: dz = (p - y) / N."),
             (W, "W did not change: W_new = W - learning_rate * X.T @ dz."),
-        ], "dz = (softmax(X @ W + b) - one_hot(labels)) / N, dW = X.T @ dz, "
-           "W_new = W - learning_rate * dW.")
+        ], "dz = (softmax(X @ W + b) - one_hot) / N, W_new = W - learning_rate * X.T @ dz.")
         expect_close(got_W, want_W, what="W_new", inputs=inputs, hint=hint_W)
         hint_b = diagnose(got_b, [
-            (b, "did you forget to update the bias? b_new = b - learning_rate * dz.sum(axis=0)."),
+            (b, "update the bias: b - learning_rate * dz.sum(axis=0)."),
             (b + lr * dz.sum(axis=0), "the bias stepped uphill: subtract its gradient."),
-        ], "db = dz.sum(axis=0) (one number per class), b_new = b - learning_rate * db.")
+        ], "db = dz.sum(axis=0), one number per class; b_new = b - learning_rate * db.")
         expect_close(got_b, want_b, what="b_new", inputs=inputs, hint=hint_b)
         after = _cross_entropy(X @ want_W + want_b, labels)
         hint_loss = diagnose(got_loss, [
-            (after, "return the loss BEFORE the update (computed from the old W and b)."),
-        ], "the mean cross-entropy of softmax(X @ W + b) for the labels, before the step.")
+            (after, "return the loss BEFORE the update (from the old W and b)."),
+        ], "the mean cross-entropy of softmax(X @ W + b), before the step.")
         expect_close(got_loss, want_loss, what="the loss", inputs=inputs, hint=hint_loss)
-        expect_true(np.array_equal(W_in, W) and np.array_equal(b_in, b),
-                    "your function changed the arrays W or b that were passed in",
-                    hint="return new arrays (W_new = W - ...) instead of W -= ...: the "
-                         "caller may still need the old ones.")

@@ -1,5 +1,8 @@
 """Notebook helpers shared by ``nnedu build``, ``nnedu sync`` and the tests.
 
+This module imports nothing from nnedu.course: build.py, key.py and grade.py
+use it, never the other way round.
+
 Every course notebook starts with the same header:
 
 1. a first markdown cell with the title, the learning goals and a badge line
@@ -182,49 +185,3 @@ def sync_pair(path):
     from jupytext.cli import jupytext as jupytext_cli
 
     jupytext_cli(["--sync", "--quiet", str(path)])
-
-
-def sync(root, out=print):
-    """``nnedu sync``: sync the jupytext pairs, stamp every header, rebuild exercises/.
-
-    Works on notebooks/ and solutions/ (exercises/ is generated). A notebook
-    written only as a .py script gets its .ipynb. Returns the exit status of
-    the exercise build (0 when everything is up to date).
-    """
-    from nnedu.course.build import build
-
-    root = Path(root)
-    repo = repository(root)
-    for folder in ("notebooks", "solutions"):
-        stems = sorted({p.with_suffix("") for p in (root / folder).glob("*.ipynb")}
-                       | {p.with_suffix("") for p in (root / folder).glob("[0-9][0-9]_*.py")})
-        for stem in stems:
-            ipynb = stem.with_suffix(".ipynb")
-            if ipynb.exists():
-                sync_pair(ipynb)
-                nb = read(ipynb)
-            else:  # a notebook written as a script: create the .ipynb
-                nb = read_percent(stem.with_suffix(".py"), root)
-            changed = _keep_jupytext_filters(nb, root)
-            changed |= stamp_header(nb, repo, ipynb.relative_to(root).as_posix())
-            if changed or not ipynb.exists() or nb != clean(copy.deepcopy(nb)):
-                write_pair(clean(nb), ipynb, root)
-                out(f"stamped {ipynb.relative_to(root).as_posix()}")
-    return build(root, out=out)
-
-
-def _keep_jupytext_filters(nb, root):
-    """Record jupytext.toml's filters in the notebook (jupytext reads them from there).
-
-    jupytext copies a script's header choices into the notebook (a script written
-    without a header records "-all", which would drop the kernelspec from the
-    script for good); this puts the repository's filters back. Returns True
-    when something changed.
-    """
-    config = jupytext_config(root)
-    wanted = {"cell_metadata_filter": config.cell_metadata_filter,
-              "notebook_metadata_filter": config.notebook_metadata_filter}
-    if nb.metadata.get("jupytext") == wanted:
-        return False
-    nb.metadata["jupytext"] = wanted
-    return True

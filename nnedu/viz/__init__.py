@@ -19,6 +19,9 @@ from nnedu.viz._base import Explorer
 _LAZY = {
     "draw_graph": "graph",
     "graph_explorer": "graph",
+    "backprop_explorer": "backprop",
+    "draw_matmul_shapes": "backprop",
+    "draw_decision_boundary": "boundary",
     "lr_explorer": "lr",
     "activation_explorer": "activation",
     "softmax_explorer": "softmax",
@@ -34,9 +37,10 @@ _LAZY = {
 }
 
 __all__ = [  # noqa: RUF022 - grouped as in _LAZY
-    "Explorer", "style", "draw_graph", "graph_explorer", "lr_explorer", "activation_explorer",
-    "softmax_explorer", "perceptron_explorer", "conv_explorer", "cnn_explorer", "playground", "dropout_explorer",
-    "batch_size_explorer", "init_explorer",
+    "Explorer", "style", "draw_graph", "graph_explorer", "backprop_explorer",
+    "draw_matmul_shapes", "draw_decision_boundary", "lr_explorer", "activation_explorer",
+    "softmax_explorer", "perceptron_explorer", "conv_explorer", "cnn_explorer", "playground",
+    "dropout_explorer", "batch_size_explorer", "init_explorer",
 ]
 
 

@@ -52,6 +52,12 @@ import numpy as np
 
 IPYWIDGETS_MAJOR = int(widgets.__version__.split(".")[0])
 MAX_BACKGROUNDS = 8  # cached backgrounds per explorer (about 1.5 MB each)
+# JupyterLab's output area in a notebook about 850 px wide: a wider picture would be
+# shrunk by the browser (tiny text, and a gap under it in the fixed-height output).
+MAX_WIDTH_PX = 760
+# Sliders this wide have a track of about 300 px: one step of a 100-step slider is a
+# few pixels of drag, and the arrow keys move the focused slider by one step.
+SLIDER_WIDTH = "460px"
 
 
 def _in_kernel():
@@ -99,6 +105,7 @@ class Explorer:
         self._pending = False
         self._dynamic = getattr(self, "_dynamic", [])  # animate() may come first
         self._backgrounds = {}  # background_key() -> saved pixels (the last few kept)
+        _fit_width(figure)
         height = round(figure.get_size_inches()[1] * figure.dpi)
         self._canvas_widget = self._make_ipympl_canvas() if _ipympl_active() else None
         # fixed height: the page never jumps; the width follows the page (images shrink)
@@ -269,7 +276,9 @@ class Explorer:
             return widgets.HBox(
                 list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
             )
-        boxes = [widgets.HBox([self.controls[name] for name in row]) for row in rows]
+        wrap = widgets.Layout(flex_flow="row wrap")  # a row too wide for the page wraps
+        boxes = [widgets.HBox([self.controls[name] for name in row], layout=wrap)
+                 for row in rows]
         return widgets.VBox(boxes)
 
     # -- display in a notebook -----------------------------------------------
@@ -286,9 +295,21 @@ class Explorer:
         return f"<{type(self).__name__}: {self.readout}>"
 
 
+def _fit_width(figure):
+    """Lower the figure's dpi so that it is at most MAX_WIDTH_PX wide (the notebook's width)."""
+    width_in = figure.get_size_inches()[0]
+    if width_in * figure.dpi > MAX_WIDTH_PX:
+        figure.set_dpi(MAX_WIDTH_PX / width_in)
+
+
 def slider_style():
     """The style dict that keeps long slider descriptions readable (7.x and 8.x)."""
     return {"description_width": "initial"}
+
+
+def slider_layout():
+    """A Layout SLIDER_WIDTH wide: a long track for fine control (7.x and 8.x)."""
+    return widgets.Layout(width=SLIDER_WIDTH)
 
 
 def float_slider(value, low, high, step, description, continuous=True, fmt=".2f"):
@@ -296,16 +317,22 @@ def float_slider(value, low, high, step, description, continuous=True, fmt=".2f"
     return widgets.FloatSlider(
         value=value, min=low, max=high, step=step, description=description,
         continuous_update=continuous, readout_format=fmt, style=slider_style(),
+        layout=slider_layout(),
     )
 
 
-def log_slider(value, low, high, description, continuous=True, fmt=".1e"):
-    """A FloatLogSlider from ``low`` to ``high`` (powers of 10), e.g. a learning rate."""
+def log_slider(value, low, high, description, continuous=True, fmt=".1e", per_decade=50):
+    """A FloatLogSlider from ``low`` to ``high`` (powers of 10), e.g. a learning rate.
+
+    Its steps are 1/per_decade of a decade (factors of 10**0.02 = 1.047), counted from
+    10**0, so that round values such as 0.01, 0.1, 1 and 10 lie on the slider
+    exactly (a default learning rate of 1 shows as 1, not 1.02).
+    """
     lo, hi = np.log10(low), np.log10(high)
     return widgets.FloatLogSlider(
-        value=value, base=10, min=lo, max=hi, step=(hi - lo) / 100,
+        value=value, base=10, min=lo, max=hi, step=1 / per_decade,
         description=description, continuous_update=continuous,
-        readout_format=fmt, style=slider_style(),
+        readout_format=fmt, style=slider_style(), layout=slider_layout(),
     )
 
 
@@ -313,7 +340,7 @@ def int_slider(value, low, high, description, step=1, continuous=True):
     """An IntSlider with the course's look."""
     return widgets.IntSlider(
         value=value, min=low, max=high, step=step, description=description,
-        continuous_update=continuous, style=slider_style(),
+        continuous_update=continuous, style=slider_style(), layout=slider_layout(),
     )
 
 

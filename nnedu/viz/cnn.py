@@ -54,7 +54,7 @@ class CNNExplorer(Explorer):
 
     def _build_figure(self, sample, classes):
         rows = 1 + len(self.map_layers)
-        fig, axes = style.new_figure(rows, MAPS_PER_ROW, figsize=(9.6, 1.6 + 1.2 * rows),
+        fig, axes = style.new_figure(rows, MAPS_PER_ROW, figsize=(7.6, 1.5 + 1.0 * rows),
                                      squeeze=False)
         grid = axes[0, 0].get_gridspec()
         for ax in axes[0]:

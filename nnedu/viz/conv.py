@@ -147,7 +147,7 @@ class ConvExplorer(Explorer):
 
     def _build_figure(self):
         fig, (ax_in, ax_k, ax_out) = style.new_figure(
-            1, 3, figsize=(9.6, 4.8), gridspec_kw={"width_ratios": [1.2, 0.6, 1.2]})
+            1, 3, figsize=(7.6, 4.4), gridspec_kw={"width_ratios": [1.2, 0.6, 1.2]})
         self.figure, self.ax_in, self.ax_k, self.ax_out = fig, ax_in, ax_k, ax_out
         self.in_image = ax_in.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)
         self.k_image = ax_k.imshow(np.zeros((3, 3)), cmap=style.CMAP_DIVERGING)

@@ -47,15 +47,24 @@ HIDDEN_LAYERS = 2
 
 
 class LossRecorder(Callback):
-    """After every epoch, the loss on the training and on the validation data, both in
-    inference mode (no dropout), each in ONE forward pass over its data."""
+    """Every ``every`` epochs (and after the last), the loss on the training and on the
+    validation data, both in inference mode (no dropout), each in ONE forward pass.
 
-    def __init__(self, train_set, val_set):
+    ``steps`` lists the epochs (counted from 1) at which the losses were recorded.
+    Recording every few steps instead of every step keeps the explorer quick; 100
+    points draw the same curve.
+    """
+
+    def __init__(self, train_set, val_set, every=1):
         super().__init__()
-        self.train_set, self.val_set = train_set, val_set
-        self.losses, self.val_losses = [], []
+        self.train_set, self.val_set, self.every = train_set, val_set, every
+        self.losses, self.val_losses, self.steps = [], [], []
 
     def on_epoch_end(self, epoch, logs=None):
+        last = epoch + 1 == self.model.fit_info["epochs"]
+        if (epoch + 1) % self.every and not last:
+            return
+        self.steps.append(epoch + 1)
         for (x, y), losses in ((self.train_set, self.losses), (self.val_set, self.val_losses)):
             losses.append(self.model.evaluate(x, y, batch_size=len(x)))
 
@@ -64,12 +73,13 @@ def train_with_dropout(rate, l2, train_set, val_set, steps, learning_rate=0.01, 
     """Train 2 -> 32 -> 32 -> 1 with Dropout(rate) and L2(l2); full-batch Adam, ``steps`` steps.
 
     train_set, val_set: (X (N, 2), y (N,)) pairs. Returns the model and a dict:
-    "loss" and "val_loss" (arrays, one value per step, both without dropout) and
-    "diverged" (bool).
+    "loss" and "val_loss" (arrays, both without dropout) at the steps in "steps"
+    (every step up to 100 steps, then about 100 evenly spaced ones, always the
+    last) and "diverged" (bool).
     """
     model = build_mlp(HIDDEN_LAYERS, HIDDEN_UNITS, "relu", l2=l2, seed=seed, dropout=rate)
     model.compile(optimizer=Adam(learning_rate=learning_rate), loss="binary_crossentropy")
-    recorder = LossRecorder(train_set, val_set)
+    recorder = LossRecorder(train_set, val_set, every=max(1, steps // 100))
     X, y = train_set
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DivergenceWarning)
@@ -77,6 +87,7 @@ def train_with_dropout(rate, l2, train_set, val_set, steps, learning_rate=0.01, 
                   callbacks=[recorder], seed=seed)
     curves = {"loss": np.array(recorder.losses, dtype=float),
               "val_loss": np.array(recorder.val_losses, dtype=float),
+              "steps": np.array(recorder.steps, dtype=int),
               "diverged": any(issubclass(w.category, DivergenceWarning) for w in caught)}
     return model, curves
 
@@ -204,7 +215,7 @@ class DropoutExplorer(Explorer):
 
     def _draw_curves(self, curves, final):
         n = min(len(curves["loss"]), len(curves["val_loss"]))
-        steps = np.arange(1, n + 1)
+        steps = curves["steps"][:n]
         self.train_curve.set_data(steps, curves["loss"][:n])
         self.val_curve.set_data(steps, curves["val_loss"][:n])
         values = np.r_[curves["loss"], curves["val_loss"]]

@@ -34,7 +34,8 @@ def draw_graph(value, ax=None):
         raise TypeError(f"draw_graph expects a nnedu.graph.Value, but got {type(value).__name__}")
     if ax is None:
         columns, rows = _grid_size(_layout(value))
-        _, ax = style.new_figure(figsize=(min(2.1 * columns + 0.6, 40), min(1.0 * rows + 0.8, 20)))
+        # about 850 px of notebook width: at most 10 inches wide (a bigger graph is shrunk)
+        _, ax = style.new_figure(figsize=(min(2.1 * columns + 0.6, 10), min(1.0 * rows + 0.8, 6)))
     _draw(value, ax)
     return ax.figure
 

@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
 from nnedu import optimizers, surfaces
+from nnedu._validate import check_int
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, float_slider, int_slider, log_slider
 
@@ -20,7 +21,6 @@ COLORS = {"sgd": style.BLUE, "momentum": style.ORANGE, "nesterov": style.GREEN,
 NAMES = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
          "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
 GRID_POINTS = 120  # the contour grid is GRID_POINTS x GRID_POINTS, computed once per surface
-ESCAPE = 3.0       # a point farther than 3 box-widths from the box has diverged
 
 
 def make_optimizer(name, learning_rate, momentum=0.9):
@@ -36,26 +36,8 @@ def make_optimizer(name, learning_rate, momentum=0.9):
 
 
 def trajectory(surface, optimizer, start, steps):
-    """Run ``steps`` optimizer steps on ``surface`` from ``start``.
-
-    Returns (points, diverged_at): points (k + 1, 2), the start and every point
-    reached; diverged_at is the step (1-based) at which w became inf/nan or left
-    the escape box, else None. Never warns: overflow is expected here.
-    """
-    xmin, xmax, ymin, ymax = surface.box
-    span = max(xmax - xmin, ymax - ymin)
-    x_low, x_high = xmin - ESCAPE * span, xmax + ESCAPE * span
-    y_low, y_high = ymin - ESCAPE * span, ymax + ESCAPE * span
-    w = np.array(start, dtype=float)
-    points = [w.copy()]
-    with np.errstate(all="ignore"):
-        for k in range(1, steps + 1):
-            optimizer.step([w], [surface.grad_xy(w[0], w[1])])
-            x, y = float(w[0]), float(w[1])  # NaN fails every comparison below
-            if not (x_low < x < x_high and y_low < y < y_high):
-                return np.array(points), k
-            points.append(w.copy())
-    return np.array(points), None
+    """``surfaces.descend``: (points (k + 1, 2), diverged_at or None); never warns."""
+    return surfaces.descend(surface, optimizer, start, steps)
 
 
 _TRAJECTORIES = {}  # (surface, optimizer, lr, momentum, start, steps) -> (points, diverged)
@@ -262,3 +244,58 @@ def lr_explorer(surface="rosenbrock", optimizers=("sgd", "momentum", "adam"),
         ex.readout   # 'SGD, lr=0.05: loss ... after 100 steps; Adam, lr=0.05: ...'
     """
     return LearningRateExplorer(surface, optimizers, learning_rate, momentum, steps)
+
+
+def compare_optimizers(surface, runs, steps=100, start=None, figsize=(10, 4)):
+    """One picture of several optimizers on one surface: paths on the contour plot (left)
+    and the loss gap f(w) - f(w*) per step on a log axis (right).
+
+    runs: {label: an nnedu optimizer (fresh)}; each walks ``steps`` steps from
+    ``start`` (default: the surface's start). A run that diverges is drawn up to
+    that point, ends in an X and is labelled "diverged at step k" in the legend.
+    Returns (figure, results) with results {label: (points (k + 1, 2), diverged_at)}.
+    """
+    surf = surfaces.get(surface)
+    check_int(steps, "steps", minimum=1)
+    if not isinstance(runs, dict) or not runs:
+        raise TypeError(f"runs must be a non-empty dict {{label: optimizer}}, but got "
+                        f"{type(runs).__name__}: {runs!r}")
+    for name, optimizer in runs.items():
+        if not isinstance(optimizer, optimizers.Optimizer):
+            raise TypeError(f"runs[{name!r}] must be an nnedu optimizer such as SGD(0.1), "
+                            f"but got {type(optimizer).__name__}: {optimizer!r}")
+    fig, (ax, ax_loss) = style.new_figure(1, 2, figsize=figsize,
+                                          gridspec_kw={"width_ratios": [1.15, 1]})
+    xx, yy, zz, levels = _grid(surf.name)
+    ax.contourf(xx, yy, zz, levels=levels, cmap="Greys", alpha=0.5, zorder=1)
+    minima = np.array(surf.minima, dtype=float)
+    ax.plot(minima[:, 0], minima[:, 1], "*", color=style.YELLOW, ms=14, mec="black", zorder=5)
+    palette = list(COLORS.values()) + [style.SKY_BLUE, style.GREY]
+    results = {}
+    for i, (name, optimizer) in enumerate(runs.items()):
+        points, diverged = surfaces.descend(surf, optimizer, start, steps)
+        results[name] = (points, diverged)
+        color = palette[i % len(palette)]
+        label = f"{name}: diverged at step {diverged}" if diverged else name
+        ax.plot(points[:, 0], points[:, 1], "-o", color=color, ms=2, lw=1.4, zorder=3)
+        ax.plot(points[-1, 0], points[-1, 1], "X" if diverged else "o", color=color, ms=8,
+                mec="white", zorder=4)
+        if diverged:
+            xmin, xmax, ymin, ymax = surf.box
+            ax.text(np.clip(points[-1, 0], xmin + 0.2 * (xmax - xmin), xmax - 0.2 * (xmax - xmin)),
+                    np.clip(points[-1, 1], ymin + 0.1 * (ymax - ymin), ymax - 0.1 * (ymax - ymin)),
+                    f"{name}: diverged at step {diverged}", color=color, ha="center",
+                    fontsize=style.TEXT_SIZE, zorder=6,
+                    bbox={"facecolor": "white", "alpha": 0.85, "lw": 0})
+        gaps = np.maximum(surf.f(points.T) - surf.minimum_value(), 1e-16)
+        ax_loss.plot(np.arange(len(gaps)), gaps, color=color, lw=1.6, label=label)
+    ax.set_xlim(surf.box[0], surf.box[1])
+    ax.set_ylim(surf.box[2], surf.box[3])
+    ax_loss.set_yscale("log")
+    ax_loss.set_xlim(0, steps)
+    ax_loss.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=style.TEXT_SIZE - 1)
+    style.apply(ax, title=f"{surf.name}: f = {surf.formula}", xlabel="weight x",
+                ylabel="weight y", grid=False)
+    style.apply(ax_loss, title="Loss per step (gap to the minimum)", xlabel="step",
+                ylabel="f(w) - f(w*)")
+    return fig, results

@@ -4,7 +4,8 @@ The perceptron is trained once per setting (gate, learning rate, rule); the
 step slider (or the Play button) then walks through ``weights_history_``:
 after step k the decision line w1 x1 + w2 x2 + b = 0 is drawn, the region the
 neuron calls 1 is shaded and the sample just shown is ringed (black when the
-neuron got it wrong and so moved its line).
+neuron got it wrong and so moved its line). The title says how training ends;
+the readout under the picture gives the state after the step.
 """
 
 import ipywidgets as widgets
@@ -41,25 +42,24 @@ def half_plane(w, b):
 
 
 class PerceptronExplorer(Explorer):
-    """Controls: gate, learning_rate, rule, step (and a Play button, self.play)."""
+    """Controls: gate, rule, learning_rate, step (and a Play button, self.play)."""
 
     def __init__(self, gate="and", learning_rate=1.0, rule="perceptron", seed=0):
         self.seed = seed
         controls = {
             "gate": dropdown(list(GATES), gate, "gate"),
-            "learning_rate": log_slider(learning_rate, 0.01, 10.0, "learning rate", fmt=".2f"),
-            "rule": widgets.ToggleButtons(options=["perceptron", "delta"], value=rule,
-                                          description="rule"),
+            "rule": dropdown(["perceptron", "delta"], rule, "rule"),
+            "learning_rate": log_slider(learning_rate, 0.01, 10.0, "learning rate", fmt=".3g"),
             "step": int_slider(0, 0, 1, "step"),
         }
         self.play = widgets.Play(value=0, min=0, max=1, interval=400, description="play")
         widgets.jslink((self.play, "value"), (controls["step"], "value"))
         self._build_figure()
         self._train(controls)
-        super().__init__(controls, self.figure, rows=[["gate", "learning_rate"], ["rule"],
-                                                      ["step"]])
-        self.widget.children = (widgets.HBox([self.play, controls["step"]]),
-                                *self.widget.children)
+        super().__init__(controls, self.figure, rows=[["gate", "rule"], ["learning_rate"]])
+        # the step slider once, beside its Play button, under the other controls
+        box, *rest = self.widget.children
+        self.widget.children = (box, widgets.HBox([self.play, controls["step"]]), *rest)
 
     def _build_figure(self):
         fig, ax = style.new_figure(figsize=(6.0, 4.6))
@@ -73,13 +73,13 @@ class PerceptronExplorer(Explorer):
         self.points = ax.scatter([0, 0, 1, 1], [0, 1, 0, 1], s=140, zorder=3,
                                  edgecolors="black")
         (self.ring,) = ax.plot([], [], "o", ms=22, mfc="none", mew=2.5, zorder=4)
-        self.info = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", ha="left",
-                            family="monospace", fontsize=style.TEXT_SIZE,
-                            bbox={"facecolor": "white", "alpha": 0.85, "lw": 0})
         ax.set_xlim(*VIEW)
         ax.set_ylim(*VIEW)
-        style.apply(ax, xlabel="x1", ylabel="x2", grid=False)
-        self.animate(self.region, self.region0, self.line, self.points, self.ring, self.info, self.title)
+        ax.set_xticks([0, 1])
+        ax.set_yticks([0, 1])
+        ax.set_aspect("equal")
+        style.apply(ax, xlabel="input x1", ylabel="input x2", grid=False)
+        self.animate(self.region, self.region0, self.line, self.points, self.ring, self.title)
 
     def _train(self, controls):
         """Fit on the chosen gate; set the step slider's range to the history."""
@@ -91,8 +91,8 @@ class PerceptronExplorer(Explorer):
         step.max = self.play.max = len(model.weights_history_) - 1
         step.value = min(step.value, step.max)
         self.points.set_facecolor([style.BLUE if t else style.VERMILLION for t in y])
-        self.title.set_text(f"Perceptron learning {controls['gate'].value.upper()}: "
-                            f"blue = 1, red = 0")
+        self.title.set_text(f"{controls['gate'].value.upper()}, {controls['rule'].value} rule, "
+                            f"lr {model.learning_rate:.3g}: {self._outcome()}")
 
     def background_key(self):
         return "fixed axes"  # everything that changes is animated
@@ -120,13 +120,9 @@ class PerceptronExplorer(Explorer):
             self.ring.set_data([self.X[i, 0]], [self.X[i, 1]])
             self.ring.set_color(style.BLACK if self._was_mistake(k) else style.GREEN)
         self.ring.set_visible(k > 0)
-        text = (f"step {k} (epoch {epoch}): w=[{w[0]:.3g}, {w[1]:.3g}], b={b:.3g}, "
-                f"mistakes this epoch: {mistakes}")
-        setting = (f"{self.controls['gate'].value.upper()}, lr={self.model.learning_rate:.3g}, "
-                   f"{self.model.rule} rule")
-        self.info.set_text(f"{text.replace(': w', chr(10) + 'w', 1)}\n{setting}\n"
-                           f"{self._outcome()}")
-        return f"{setting}: {text}; {self._outcome()}"
+        return (f"{self.controls['gate'].value.upper()}, lr={self.model.learning_rate:.3g}, "
+                f"{self.model.rule}: step {k} (epoch {epoch}): w=[{w[0]:.3g}, {w[1]:.3g}], "
+                f"b={b:.3g}, {mistakes} mistakes this epoch")
 
     def _was_mistake(self, k):
         """Did step k change the weights (the neuron was wrong on that sample)?"""
@@ -136,8 +132,8 @@ class PerceptronExplorer(Explorer):
     def _outcome(self):
         errors = self.model.errors_
         if self.model.converged_:
-            return f"converged: epoch {len(errors)} made no mistake"
-        return f"not converged after {EPOCHS} epochs (mistakes per epoch: {errors[-1]})"
+            return f"converged, epoch {len(errors)} made no mistake"
+        return f"not converged in {EPOCHS} epochs ({errors[-1]} mistakes in the last)"
 
     def _draw_line(self, w, b):
         """The line w1 x1 + w2 x2 + b = 0 across the view (hidden when w = 0)."""

@@ -178,8 +178,10 @@ class Playground(Explorer):
         }
         controls["train"].on_click(self._train_again)
         self._build_figure()
-        rows = [["dataset", "noise", "train"], ["hidden_layers", "units", "activation"],
-                ["learning_rate", "l2"]]
+        # the two drop-downs and the button first, then the sliders two by two (a row
+        # that does not fit wraps): nothing ends at the page's right edge
+        rows = [["dataset", "activation", "train"], ["hidden_layers", "units"],
+                ["learning_rate", "l2"], ["noise"]]
         super().__init__(controls, self.figure, rows=rows)
 
     def _build_figure(self):

@@ -8,12 +8,11 @@ Left: the probabilities as bars, the true class outlined. Right: the gradient
 p - y: negative (push the logit up) only for the true class.
 """
 
-import ipywidgets as widgets
 import numpy as np
 
 from nnedu.losses import softmax_cross_entropy
 from nnedu.viz import style
-from nnedu.viz._base import Explorer, float_slider
+from nnedu.viz._base import Explorer, dropdown, float_slider
 
 CLASSES = ("class 0", "class 1", "class 2")
 
@@ -26,10 +25,9 @@ class SoftmaxExplorer(Explorer):
             raise ValueError(f"softmax_explorer takes 3 logits, but got {len(logits)}")
         controls = {f"z{k}": float_slider(float(z), -5.0, 5.0, 0.1, f"logit z{k}")
                     for k, z in enumerate(logits)}
-        controls["true_class"] = widgets.ToggleButtons(
-            options=[(name, k) for k, name in enumerate(CLASSES)], value=int(true_class),
-            description="true class")
-        fig, (ax_p, ax_g) = style.new_figure(1, 2, figsize=(8.8, 3.6))
+        controls["true_class"] = dropdown([(name, k) for k, name in enumerate(CLASSES)],
+                                          int(true_class), "true class")
+        fig, (ax_p, ax_g) = style.new_figure(1, 2, figsize=(7.6, 3.4))
         self.figure = fig
         x = np.arange(3)
         self.p_bars = ax_p.bar(x, [0.3] * 3, color=style.BLUE, edgecolor="black", linewidth=0)
@@ -38,7 +36,7 @@ class SoftmaxExplorer(Explorer):
         self.g_text = [ax_g.text(k, 0, "", ha="center", va="bottom") for k in x]
         self.loss_text = ax_p.text(0.98, 0.96, "", transform=ax_p.transAxes, ha="right",
                                    va="top", fontsize=style.LABEL_SIZE)
-        ax_p.set_ylim(0, 1.12)
+        ax_p.set_ylim(0, 1.32)   # room above the tallest bar's label for the loss text
         ax_g.set_ylim(-1.15, 1.15)
         ax_g.axhline(0, color=style.GREY, lw=0.8)
         for ax in (ax_p, ax_g):
@@ -70,9 +68,8 @@ class SoftmaxExplorer(Explorer):
             self.g_text[k].set_y(g + 0.02 if g >= 0 else g - 0.02)
             self.g_text[k].set_va("bottom" if g >= 0 else "top")
         self.loss_text.set_text(f"cross-entropy -log p[{true}] = {loss:.3f}")
-        return (f"z = [{z[0, 0]:.2f}, {z[0, 1]:.2f}, {z[0, 2]:.2f}], true class {true}: "
-                f"p = [{p[0]:.3f}, {p[1]:.3f}, {p[2]:.3f}], cross-entropy {loss:.4f}, "
-                f"gradient p - y = [{p[0] - y[0]:+.3f}, {p[1] - y[1]:+.3f}, {p[2] - y[2]:+.3f}]")
+        return (f"true class {true}: p = [{p[0]:.3f}, {p[1]:.3f}, {p[2]:.3f}], cross-entropy "
+                f"{loss:.4f}, p - y = [{p[0] - y[0]:+.3f}, {p[1] - y[1]:+.3f}, {p[2] - y[2]:+.3f}]")
 
 
 def softmax_explorer(logits=(2.0, 1.0, 0.1), true_class=0):
