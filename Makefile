@@ -15,16 +15,23 @@ TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k perceptron"`.
 PYTEST_ARGS ?=
 
+# The tests of the training path, rerun by `make test-standin` with array-api-strict standing
+# in for CuPy: every NumPy-only call between the data and the weights fails there, on the CPU,
+# not on a student's GPU (tests/conftest.py reads NNEDU_ARRAY_BACKEND).
+STANDIN_TESTS := tests/test_stand_in.py tests/test_layers.py tests/test_activations.py \
+    tests/test_initializers.py tests/test_regularizers.py tests/test_gradcheck.py
+
 # The widget tests, rerun with ipywidgets 7.7.1 (what Colab ships) by `make test-compat`.
 WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py tests/test_viz_backprop.py
 COMPAT := .venv-compat
 
-.PHONY: lab test test-fast test-compat test-oldest test-colab bench lesson-times exercises sync lint \
+.PHONY: lab test test-fast test-standin test-compat test-oldest test-colab bench lesson-times exercises sync lint \
         chromium clean help nbgrader-venv
 
 help:
 	@echo "make lab          open the course in JupyterLab (installs into .venv first if needed)"
 	@echo "make test         run every test: library, notebooks, exercises, widgets, browser"
+	@echo "make test-standin the layer, loss and training tests with array-api-strict for CuPy"
 	@echo "make test-compat  rerun the widget tests with ipywidgets 7.7.1 (Colab's version)"
 	@echo "make test-oldest  the tests on the oldest supported stack (Python 3.10, numpy 1.24, ...)"
 	@echo "make test-colab   lessons, solutions and widget tests on Colab's own versions (Python 3.13)"
@@ -76,11 +83,16 @@ lab: $(VENV)/.installed-dev
 test: $(VENV)/.installed-test chromium $(NBGRADER)/.installed
 	$(TEST_ENV) $(BIN)/python -m pytest -n auto --dist loadscope --nbval-lax \
 	    --ignore=tests/browser_fixture tests notebooks solutions $(PYTEST_ARGS)
+	$(MAKE) test-standin
 	$(MAKE) test-compat
 
 # The library and structure tests only (no notebooks, no browser): quick feedback.
 test-fast: $(VENV)/.installed-test
 	$(TEST_ENV) $(BIN)/python -m pytest -n auto -m "not browser" --ignore=tests/browser_fixture tests $(PYTEST_ARGS)
+
+test-standin: $(VENV)/.installed-test
+	$(TEST_ENV) NNEDU_ARRAY_BACKEND=array_api_strict $(BIN)/python -m pytest -n auto \
+	    -p no:cacheprovider $(STANDIN_TESTS)
 
 test-compat: $(VENV)/.installed-test $(COMPAT)/.installed
 	$(TEST_ENV) PYTHONPATH=$(CURDIR)/$(COMPAT) NNEDU_EXPECT_IPYWIDGETS=7.7.1 \

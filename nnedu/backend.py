@@ -156,8 +156,8 @@ def float_dtype(dtype=None):
     dtype=float_dtype())``. A NumPy dtype (``np.float32``) names the active
     module's type of the same name; another module's dtype is returned as it is.
 
-    >>> float_dtype()
-    dtype('float64')
+    >>> float_dtype() is numpy.float64, float_dtype("float32") is numpy.float32
+    (True, True)
     """
     if dtype is None:
         dtype = floatx()
