@@ -305,7 +305,7 @@ class Adam(Optimizer):
         m += (1 - self.beta_1) * (gradient - m)
         v += (1 - self.beta_2) * (gradient * gradient - v)
         if self.amsgrad:
-            xp.maximum(state["velocity_hat"], v, out=state["velocity_hat"])
+            state["velocity_hat"][...] = xp.maximum(state["velocity_hat"], v)
             v = state["velocity_hat"]
         variable -= alpha * m / (xp.sqrt(v) + self.epsilon)
 
@@ -341,14 +341,20 @@ def _check_params_and_grads(params, grads):
     if len(params) != len(grads):
         raise ValueError(f"step() needs one gradient per parameter, but got "
                          f"{len(params)} parameters and {len(grads)} gradients")
-    ndarray = xp.ndarray
+    ndarray = type(xp.zeros(0))                 # np.ndarray, or the backend's array type
     for i, (w, g) in enumerate(zip(params, grads)):
-        if not isinstance(w, ndarray) or w.dtype.kind != "f":
-            raise TypeError(f"params[{i}] must be a float ndarray (it is updated in place), "
-                            f"but got {type(w).__name__} {getattr(w, 'dtype', '')}")
-        if getattr(g, "shape", None) != w.shape and xp.shape(g) != w.shape:
+        if not isinstance(w, ndarray) or not _is_float(w.dtype):
+            raise TypeError(f"params[{i}] must be a float {ndarray.__name__} (it is updated "
+                            f"in place), but got {type(w).__name__} {getattr(w, 'dtype', '')}")
+        shape = g.shape if hasattr(g, "shape") else xp.asarray(g).shape
+        if shape != w.shape:
             raise ValueError(f"grads[{i}] must have the shape of params[{i}], {w.shape}, "
-                             f"but has shape {xp.shape(g)}")
+                             f"but has shape {shape}")
+
+
+def _is_float(dtype):
+    """True for float32 and float64 (checked first: fast) and the other real float types."""
+    return dtype == xp.float64 or dtype == xp.float32 or xp.isdtype(dtype, "real floating")
 
 
 def _check_real(value, name, minimum, maximum=None, open_max=False):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from nnedu import optimizers, schedules
+from nnedu.backend import to_numpy, xp
 from nnedu.optimizers import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
 
 # The quadratic bowl f(w) = 0.5 * (A * w0**2 + B * w1**2); its gradient is (A w0, B w1).
@@ -16,17 +17,26 @@ A, B = 1.0, 10.0
 W_START = np.array([1.0, 1.0])
 
 
+def arr(values):
+    """A float64 copy of ``values`` on the active backend (the optimizers update it in place)."""
+    return xp.asarray(np.array(values, dtype=np.float64))
+
+
+def arr_zeros(n):
+    return arr(np.zeros(n))
+
+
 def quadratic_grad(w):
-    return np.array([A * w[0], B * w[1]])
+    return xp.stack([A * w[0], B * w[1]])
 
 
 def run(optimizer, steps, w=W_START):
-    """Apply ``steps`` updates of ``optimizer`` to the quadratic bowl; return every w."""
-    w = w.copy()
+    """Apply ``steps`` updates of ``optimizer`` to the quadratic bowl; return every w (NumPy)."""
+    w = arr(w)
     path = []
     for _ in range(steps):
         optimizer.step([w], [quadratic_grad(w)])
-        path.append(w.copy())
+        path.append(to_numpy(w).copy())
     return np.array(path)
 
 
@@ -34,7 +44,7 @@ def run(optimizer, steps, w=W_START):
 
 
 def test_plain_sgd_first_step_by_hand():
-    w = np.array([1.0, 1.0])
+    w = arr([1.0, 1.0])
     SGD(learning_rate=0.1).step([w], [quadratic_grad(w)])
     # w - 0.1 * (1, 10) = (0.9, 0.0)
     np.testing.assert_allclose(w, [0.9, 0.0], atol=1e-15)
@@ -110,14 +120,14 @@ def test_adam_first_step_moves_each_weight_by_lr():
 
 def test_adam_second_step_by_hand():
     opt = Adam(learning_rate=0.1, epsilon=0.0)
-    w = np.array([2.0])
-    opt.step([w], [np.array([1.0])])
-    assert w[0] == pytest.approx(1.9, abs=1e-12)
-    opt.step([w], [np.array([3.0])])
+    w = arr([2.0])
+    opt.step([w], [arr([1.0])])
+    assert float(w[0]) == pytest.approx(1.9, abs=1e-12)
+    opt.step([w], [arr([3.0])])
     # m = 0.09 + 0.3 = 0.39, v = 0.000999 + 0.009 = 0.009999;
     # alpha = 0.1 * sqrt(1 - 0.999**2) / (1 - 0.81); step = alpha * 0.39 / sqrt(0.00999)
     expected = 1.9 - 0.1 * math.sqrt(1 - 0.999 ** 2) / 0.19 * 0.39 / math.sqrt(0.009999)
-    assert w[0] == pytest.approx(expected, abs=1e-12)
+    assert float(w[0]) == pytest.approx(expected, abs=1e-12)
 
 
 def test_adam_follows_the_formula_for_50_steps():
@@ -127,10 +137,10 @@ def test_adam_follows_the_formula_for_50_steps():
 
 def test_amsgrad_keeps_the_largest_second_moment():
     opt = Adam(learning_rate=0.1, amsgrad=True, epsilon=0.0)
-    w = np.array([0.0])
-    opt.step([w], [np.array([10.0])])
-    opt.step([w], [np.array([0.001])])
-    assert opt.state(w)["velocity_hat"][0] == pytest.approx(0.001 * 100)
+    w = arr([0.0])
+    opt.step([w], [arr([10.0])])
+    opt.step([w], [arr([0.001])])
+    assert float(opt.state(w)["velocity_hat"][0]) == pytest.approx(0.001 * 100)
 
 
 gradients = arrays(np.float64, st.integers(1, 6),
@@ -140,8 +150,8 @@ gradients = arrays(np.float64, st.integers(1, 6),
 @settings(max_examples=50, deadline=None)
 @given(g=gradients, lr=st.floats(1e-4, 1.0))
 def test_adam_first_step_is_lr_times_sign_for_any_gradient(g, lr):
-    w = np.zeros_like(g)
-    Adam(learning_rate=lr).step([w], [g])
+    w = arr(np.zeros_like(g))
+    Adam(learning_rate=lr).step([w], [arr(g)])
     np.testing.assert_allclose(w, -lr * np.sign(g), rtol=1e-3)
 
 
@@ -149,8 +159,8 @@ def test_adam_first_step_is_lr_times_sign_for_any_gradient(g, lr):
 @given(g=gradients)
 def test_zero_gradient_moves_nothing_after_a_fresh_start(g):
     for opt in (SGD(0.1, momentum=0.9), Adagrad(0.1), RMSprop(0.1), Adam(0.1), Adadelta(1.0)):
-        w = g.copy()
-        opt.step([w], [np.zeros_like(g)])
+        w = arr(g)
+        opt.step([w], [arr(np.zeros_like(g))])
         np.testing.assert_array_equal(w, g)
 
 
@@ -158,37 +168,37 @@ def test_zero_gradient_moves_nothing_after_a_fresh_start(g):
 
 
 def test_adagrad_first_step():
-    w = np.array([1.0])
-    Adagrad(learning_rate=0.1).step([w], [np.array([2.0])])
+    w = arr([1.0])
+    Adagrad(learning_rate=0.1).step([w], [arr([2.0])])
     # accumulator 0.1 + 4 = 4.1; w = 1 - 0.1 * 2 / sqrt(4.1 + 1e-7)
-    assert w[0] == pytest.approx(1 - 0.2 / math.sqrt(4.1 + 1e-7), abs=1e-15)
+    assert float(w[0]) == pytest.approx(1 - 0.2 / math.sqrt(4.1 + 1e-7), abs=1e-15)
 
 
 def test_rmsprop_first_step_epsilon_inside_the_root():
-    w = np.array([1.0])
-    RMSprop(learning_rate=0.1, epsilon=0.5).step([w], [np.array([2.0])])
+    w = arr([1.0])
+    RMSprop(learning_rate=0.1, epsilon=0.5).step([w], [arr([2.0])])
     # velocity 0.1 * 4 = 0.4; w = 1 - 0.1 * 2 / sqrt(0.4 + 0.5)
-    assert w[0] == pytest.approx(1 - 0.2 / math.sqrt(0.9), abs=1e-15)
+    assert float(w[0]) == pytest.approx(1 - 0.2 / math.sqrt(0.9), abs=1e-15)
 
 
 def test_rmsprop_centered_and_momentum_two_steps():
-    w = np.array([0.0])
+    w = arr([0.0])
     opt = RMSprop(learning_rate=0.1, rho=0.5, momentum=0.5, epsilon=0.0, centered=True)
-    opt.step([w], [np.array([1.0])])
+    opt.step([w], [arr([1.0])])
     # E[g2] = 0.5, E[g] = 0.5, denominator 0.25: step = 0.1 * 1 / 0.5 = 0.2; m = 0.2
-    assert w[0] == pytest.approx(-0.2, abs=1e-15)
-    opt.step([w], [np.array([-1.0])])
+    assert float(w[0]) == pytest.approx(-0.2, abs=1e-15)
+    opt.step([w], [arr([-1.0])])
     # E[g2] = 0.5*0.5 + 0.5 = 0.75, E[g] = 0.5*0.5 - 0.5 = -0.25
     # denominator 0.75 - 0.0625 = 0.6875; step = -0.1 / sqrt(0.6875); m = 0.1 + step
     m = 0.5 * 0.2 - 0.1 / math.sqrt(0.6875)
-    assert w[0] == pytest.approx(-0.2 - m, abs=1e-15)
+    assert float(w[0]) == pytest.approx(-0.2 - m, abs=1e-15)
 
 
 def test_adadelta_first_step():
-    w = np.array([1.0])
-    Adadelta(learning_rate=1.0, rho=0.5, epsilon=0.01).step([w], [np.array([2.0])])
+    w = arr([1.0])
+    Adadelta(learning_rate=1.0, rho=0.5, epsilon=0.01).step([w], [arr([2.0])])
     # E[g2] = 2; d = -sqrt(0 + 0.01) / sqrt(2 + 0.01) * 2
-    assert w[0] == pytest.approx(1 - 0.1 / math.sqrt(2.01) * 2, abs=1e-15)
+    assert float(w[0]) == pytest.approx(1 - 0.1 / math.sqrt(2.01) * 2, abs=1e-15)
 
 
 # ---------------------------------------------------------------- every optimizer learns
@@ -203,16 +213,16 @@ def least_squares_problem():
 
 def least_squares_loss_and_grads(w, b, x, y):
     r = x @ w + b - y
-    return 0.5 * np.mean(r ** 2), x.T @ r / len(y), np.array([r.mean()])
+    return float(0.5 * xp.mean(r ** 2)), x.T @ r / y.shape[0], xp.reshape(xp.mean(r), (1,))
 
 
 @pytest.mark.parametrize("name, lr", [("sgd", 0.1), ("adagrad", 0.1), ("adadelta", 1.0),
                                       ("rmsprop", 0.01), ("adam", 0.01)])
 def test_every_optimizer_decreases_the_loss(name, lr):
-    x, y = least_squares_problem()
+    x, y = (arr(a) for a in least_squares_problem())
     opt = optimizers.get(name)
     opt.learning_rate = lr
-    w, b = np.zeros(3), np.zeros(1)
+    w, b = arr(np.zeros(3)), arr(np.zeros(1))
     first = least_squares_loss_and_grads(w, b, x, y)[0]
     for _ in range(100):
         _, gw, gb = least_squares_loss_and_grads(w, b, x, y)
@@ -227,22 +237,22 @@ def test_every_optimizer_decreases_the_loss(name, lr):
 
 def test_state_is_kept_per_parameter_array():
     opt = SGD(learning_rate=0.1, momentum=0.9)
-    a, b = np.array([1.0]), np.array([1.0])
-    opt.step([a], [np.array([1.0])])
-    opt.step([a, b], [np.array([0.0]), np.array([1.0])])
+    a, b = arr([1.0]), arr([1.0])
+    opt.step([a], [arr([1.0])])
+    opt.step([a, b], [arr([0.0]), arr([1.0])])
     # a still moves with its velocity -0.09; b starts fresh at -0.1
-    assert a[0] == pytest.approx(1 - 0.1 - 0.09)
-    assert b[0] == pytest.approx(0.9)
+    assert float(a[0]) == pytest.approx(1 - 0.1 - 0.09)
+    assert float(b[0]) == pytest.approx(0.9)
 
 
 def test_step_rejects_mismatches_before_changing_anything():
-    w = np.array([1.0, 2.0])
+    w = arr([1.0, 2.0])
     with pytest.raises(ValueError, match="one gradient per parameter"):
         SGD().step([w], [])
     with pytest.raises(ValueError, match=r"shape of params\[0\], \(2,\)"):
-        SGD().step([w], [np.zeros(3)])
-    with pytest.raises(TypeError, match="float ndarray"):
-        SGD().step([[1.0, 2.0]], [np.zeros(2)])
+        SGD().step([w], [arr_zeros(3)])
+    with pytest.raises(TypeError, match=f"float {type(xp.zeros(0)).__name__}"):  # ndarray
+        SGD().step([[1.0, 2.0]], [arr_zeros(2)])
     np.testing.assert_array_equal(w, [1.0, 2.0])
 
 
@@ -312,10 +322,10 @@ def test_piecewise_constant_decay_boundaries_belong_to_the_left():
 
 def test_optimizer_reads_the_schedule_at_its_iteration_count():
     opt = SGD(learning_rate=schedules.PiecewiseConstantDecay([0], [1.0, 0.5]))
-    w = np.array([0.0])
-    opt.step([w], [np.array([1.0])])  # iterations 0 -> rate 1.0
-    opt.step([w], [np.array([1.0])])  # iterations 1 -> rate 0.5
-    assert w[0] == pytest.approx(-1.5)
+    w = arr([0.0])
+    opt.step([w], [arr([1.0])])  # iterations 0 -> rate 1.0
+    opt.step([w], [arr([1.0])])  # iterations 1 -> rate 0.5
+    assert float(w[0]) == pytest.approx(-1.5)
     assert opt.current_learning_rate == 0.5
     assert optimizers.schedules is schedules
 
@@ -344,14 +354,15 @@ def test_schedule_validation():
 def test_matches_keras(name, kwargs, keras):
     # learning rates are powers of two: Keras stores them in float32
     rng = np.random.default_rng(1)
-    w = rng.normal(size=(3, 2))
-    kvar = keras.Variable(w.copy(), dtype="float64")
+    w0 = rng.normal(size=(3, 2))
+    w = arr(w0)
+    kvar = keras.Variable(w0.copy(), dtype="float64")
     kopt = getattr(keras.optimizers, name)(**kwargs)
     opt = getattr(optimizers, name)(**kwargs)
     for _ in range(6):
         g = rng.normal(size=(3, 2))
         kopt.apply_gradients([(keras.ops.convert_to_tensor(g, dtype="float64"), kvar)])
-        opt.step([w], [g])
+        opt.step([w], [arr(g)])
     np.testing.assert_allclose(w, keras.ops.convert_to_numpy(kvar), rtol=1e-12, atol=1e-14)
 
 
@@ -367,10 +378,10 @@ def test_adam_first_three_steps_with_the_bias_correction_by_hand():
     # t=3: m = -0.049, v = 0.005244001, alpha = 0.1 sqrt(0.002997001) / 0.271 = 0.0202011;
     #      w = 0.9366104 + 0.0202011 * 0.049 / sqrt(0.005244001) = 0.9502794
     opt = Adam(learning_rate=0.1, epsilon=0.0)
-    w = np.array([1.0])
+    w = arr([1.0])
     trajectory = []
     for g in (1.0, -2.0, 0.5):
-        opt.step([w], [np.array([g])])
+        opt.step([w], [arr([g])])
         trajectory.append(w[0])
     np.testing.assert_allclose(trajectory, [0.9, 0.9366104, 0.9502794], atol=1e-7)
     np.testing.assert_allclose(opt.state(w)["momentum"], [-0.049], rtol=1e-12)
@@ -382,10 +393,10 @@ def test_nesterov_momentum_first_two_steps_by_hand():
     # step 1: g = 1, m = -0.1, w = 1 + 0.9 * (-0.1) - 0.1 * 1 = 0.81
     # step 2: g = 0.81, m = -0.09 - 0.081 = -0.171, w = 0.81 - 0.1539 - 0.081 = 0.5751
     opt = SGD(learning_rate=0.1, momentum=0.9, nesterov=True)
-    w = np.array([1.0])
+    w = arr([1.0])
     path = []
     for _ in range(2):
-        opt.step([w], [w.copy()])
+        opt.step([w], [arr(to_numpy(w))])
         path.append(w[0])
     np.testing.assert_allclose(path, [0.81, 0.5751], atol=1e-15)
     np.testing.assert_allclose(opt.state(w)["momentum"], [-0.171], atol=1e-15)
@@ -394,10 +405,10 @@ def test_nesterov_momentum_first_two_steps_by_hand():
 def test_plain_momentum_third_step_by_hand():
     # same bowl without Nesterov: w = 0.9, 0.72, then m = -0.162 - 0.072 = -0.234, w = 0.486
     opt = SGD(learning_rate=0.1, momentum=0.9)
-    w = np.array([1.0])
+    w = arr([1.0])
     for _ in range(3):
-        opt.step([w], [w.copy()])
-    assert w[0] == pytest.approx(0.486, abs=1e-15)
+        opt.step([w], [arr(to_numpy(w))])
+    assert float(w[0]) == pytest.approx(0.486, abs=1e-15)
 
 
 # ---------------------------------------------------------------- Keras' names and hooks
@@ -414,8 +425,8 @@ def test_plain_momentum_third_step_by_hand():
     (Adadelta(), {"accumulated_grad", "accumulated_delta"}),
 ])
 def test_state_has_keras_names(opt, names):
-    w = np.array([1.0, 2.0])
-    opt.step([w], [np.array([0.5, -0.5])])
+    w = arr([1.0, 2.0])
+    opt.step([w], [arr([0.5, -0.5])])
     assert set(opt.state(w)) == names
     assert all(a.shape == w.shape for a in opt.state(w).values())
 
@@ -425,16 +436,16 @@ def test_a_subclass_defines_update_step_only():
         """w <- w - lr * sign(g)."""
 
         def update_step(self, gradient, variable, learning_rate):
-            variable -= learning_rate * np.sign(gradient)
+            variable -= learning_rate * xp.sign(gradient)
 
     opt = SignSGD(learning_rate=0.5)
-    a, b = np.array([1.0, 1.0]), np.array([0.0])
-    opt.step([a, b], [np.array([3.0, -0.1]), np.array([0.0])])
+    a, b = arr([1.0, 1.0]), arr([0.0])
+    opt.step([a, b], [arr([3.0, -0.1]), arr([0.0])])
     np.testing.assert_array_equal(a, [0.5, 1.5])
     np.testing.assert_array_equal(b, [0.0])
     assert opt.iterations == 1 and opt.get_config() == {"learning_rate": 0.5}
     with pytest.raises(NotImplementedError, match="must define update_step"):
-        Optimizer(0.1).step([a], [a.copy()])
+        Optimizer(0.1).step([a], [arr(to_numpy(a))])
 
 
 @pytest.mark.parametrize("opt, config", [
@@ -451,6 +462,6 @@ def test_a_subclass_defines_update_step_only():
 ])
 def test_get_config_rebuilds_the_optimizer(opt, config):
     assert opt.get_config() == config
-    opt.step([np.array([1.0])], [np.array([1.0])])
+    opt.step([arr([1.0])], [arr([1.0])])
     assert opt.get_config() == config  # the state is not configuration
     assert type(opt)(**config).get_config() == config
