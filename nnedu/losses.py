@@ -112,26 +112,26 @@ class Loss:
 def weighted_mean(values, sample_weight=None):
     """sum_n w_n values_n / N as a float (Keras' "sum over batch size"); the mean without w."""
     if sample_weight is None:
-        return float(values.sum()) / len(values)
-    return float(xp.dot(sample_weight, values)) / len(values)
+        return float(xp.sum(values)) / values.shape[0]
+    return float(xp.sum(sample_weight * values)) / values.shape[0]
 
 
 def scale_rows(gradient, sample_weight=None):
     """gradient_n * w_n / N for each sample n: the per-sample derivatives -> the batch mean's."""
-    n = len(gradient) if gradient.ndim else 1
+    n = gradient.shape[0] if gradient.ndim else 1
     if sample_weight is None:
         return gradient / n
-    return gradient * (sample_weight / n).reshape((-1,) + (1,) * (gradient.ndim - 1))
+    return gradient * xp.reshape(sample_weight / n, (-1,) + (1,) * (gradient.ndim - 1))
 
 
 def _mean_per_sample(values):
     """The mean over every axis but the first: (N, ...) -> (N,); (N,) stays (N,)."""
-    return values.reshape(len(values), -1).mean(axis=1)
+    return xp.mean(xp.reshape(values, (values.shape[0], -1)), axis=1)
 
 
 def _entries_per_sample(y_pred):
     """How many numbers one sample has (1 for y_pred of shape (N,))."""
-    return y_pred.size // len(y_pred)
+    return y_pred.size // y_pred.shape[0]
 
 
 # ------------------------------------------------------------------- regression
@@ -283,28 +283,24 @@ class SparseCategoricalCrossentropy(Loss):
         return _prepare_sparse(y_true, y_pred)
 
     def call(self, y_true, y_pred):
-        p = y_pred[xp.arange(len(y_true)), y_true]
+        p = y_pred[xp.arange(y_true.shape[0]), y_true]
         return -xp.log(xp.clip(p, EPSILON, 1 - EPSILON))
 
     def call_gradient(self, y_true, y_pred):
-        rows = xp.arange(len(y_true))
-        p, inside = _clip_with_mask(y_pred[rows, y_true])
-        grad = xp.zeros_like(y_pred)
-        grad[rows, y_true] = -inside / p
-        return grad
+        p, inside = _clip_with_mask(y_pred[xp.arange(y_true.shape[0]), y_true])
+        at_true_class = one_hot(y_true, y_pred.shape[1], y_pred.dtype)   # (N, K)
+        return at_true_class * (-inside / p)[:, None]
 
     def call_from_logits(self, y_true, logits):
         """(L_n, dL_n/dz) from the logits z (no checks): logsumexp(z) - z_y and p - onehot(y).
 
         With s = z - max(z) (so that e^s <= 1): L_n = log sum_k e^s_k - s_y, p = e^s / sum e^s.
         """
-        rows = xp.arange(len(y_true))
-        shifted = logits - logits.max(axis=-1, keepdims=True)
+        shifted = logits - xp.max(logits, axis=-1, keepdims=True)
         exp = xp.exp(shifted)
-        total = exp.sum(axis=-1)
-        dz = exp / total[:, None]  # p
-        dz[rows, y_true] -= 1
-        return xp.log(total) - shifted[rows, y_true], dz
+        total = xp.sum(exp, axis=-1)
+        dz = exp / total[:, None] - one_hot(y_true, logits.shape[1], logits.dtype)  # p - y
+        return xp.log(total) - shifted[xp.arange(y_true.shape[0]), y_true], dz
 
     def value_and_gradient_from_logits(self, y_true, logits, sample_weight=None):
         """(mean loss, dL/dlogits) for the softmax's logits (no checks: the model's fast path)."""
@@ -315,6 +311,11 @@ def _from_logits(loss, y_true, logits, sample_weight):
     """(weighted mean of L_n, w_n dL_n/dz / N) from a cross-entropy's ``call_from_logits``."""
     values, gradient = loss.call_from_logits(y_true, logits)
     return weighted_mean(values, sample_weight), scale_rows(gradient, sample_weight)
+
+
+def one_hot(labels, k, dtype):
+    """Integer labels (N,) as one-hot rows (N, K): row n is 1 at column labels[n], else 0."""
+    return xp.astype(labels[:, None] == xp.arange(k), dtype)
 
 
 def _prepare_sparse(y_true, y_pred):

@@ -26,21 +26,24 @@ from nnedu.backend import xp
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """Fraction of entries where (y_pred > threshold) equals (y_true > threshold)."""
-    n = len(y_pred)
-    correct = (y_pred.reshape(n, -1) > threshold) == (xp.reshape(y_true, (n, -1)) > threshold)
-    return float(xp.count_nonzero(correct) / correct.size)
+    y_true, y_pred = xp.asarray(y_true), xp.asarray(y_pred)
+    n = y_pred.shape[0]
+    correct = (xp.reshape(y_pred, (n, -1)) > threshold) == (xp.reshape(y_true, (n, -1)) > threshold)
+    return int(xp.count_nonzero(correct)) / correct.size
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
     """Fraction of samples whose most probable class, argmax(y_pred), is the label y_true."""
-    correct = y_pred.argmax(axis=-1) == y_true.reshape(y_pred.shape[:-1])
-    return float(xp.count_nonzero(correct) / correct.size)
+    y_true, y_pred = xp.asarray(y_true), xp.asarray(y_pred)
+    correct = xp.argmax(y_pred, axis=-1) == xp.reshape(y_true, y_pred.shape[:-1])
+    return int(xp.count_nonzero(correct)) / correct.size
 
 
 def categorical_accuracy(y_true, y_pred):
     """Fraction of samples where argmax(y_pred) == argmax(y_true) (one-hot targets)."""
+    y_true, y_pred = xp.asarray(y_true), xp.asarray(y_pred)
     correct = xp.argmax(y_pred, axis=-1) == xp.argmax(y_true, axis=-1)
-    return float(xp.count_nonzero(correct) / correct.size)
+    return int(xp.count_nonzero(correct)) / correct.size
 
 
 def accuracy(y_true, y_pred):
@@ -50,7 +53,7 @@ def accuracy(y_true, y_pred):
     """
     if y_pred.shape[-1] == 1:
         return binary_accuracy(y_true, y_pred)
-    if xp.ndim(y_true) == y_pred.ndim - 1:
+    if xp.asarray(y_true).ndim == y_pred.ndim - 1:
         return sparse_categorical_accuracy(y_true, y_pred)
     return categorical_accuracy(y_true, y_pred)
 

@@ -49,7 +49,7 @@ from nnedu import metrics as metrics_module
 from nnedu import optimizers as optimizers_module
 from nnedu import saving
 from nnedu._validate import as_numbers, check_bool, check_finite, check_int, check_positive
-from nnedu.backend import xp
+from nnedu.backend import float_dtype, to_numpy, xp
 from nnedu.config import floatx
 from nnedu.layers import Activation, Dense, Input, Layer, unique_name
 from nnedu.metrics import accuracy, class_labels  # noqa: F401  (their old home)
@@ -311,9 +311,9 @@ class Sequential:
         weights = self._sample_weights(y, class_weight, given)  # class weights: training only
         history = callbacks_module.History()
         callback_list = self._callbacks(callbacks, history, verbose)
-        steps = math.ceil(len(x) / batch_size)
+        steps = math.ceil(x.shape[0] / batch_size)
         self.fit_info = {"epochs": epochs, "steps": steps, "batch_size": batch_size,
-                         "samples": len(x)}
+                         "samples": x.shape[0]}
         self.stop_training = False
         self.history = history
         rng = np.random.default_rng(seed)
@@ -321,7 +321,7 @@ class Sequential:
         with _overflow_is_divergence():
             for epoch in range(epochs):
                 _call(callback_list, "on_epoch_begin", epoch)
-                order = rng.permutation(len(x)) if shuffle else None
+                order = xp.asarray(rng.permutation(x.shape[0])) if shuffle else None
                 logs = self._train_epoch(x, y, weights, order, batch_size, epoch, callback_list)
                 if logs is None:  # diverged
                     break
@@ -360,16 +360,16 @@ class Sequential:
         listeners = [c for c in callback_list if c.wants_batch_logs()]
         fused = self._fused_activation()
         totals, seen = dict.fromkeys(["loss", *self.metrics], 0.0), 0
-        for batch, start in enumerate(range(0, len(x), batch_size)):
-            index = slice(start, start + batch_size) if order is None \
-                else order[start:start + batch_size]
-            yb = y[index]
-            wb = None if weights is None else weights[index]
-            loss, out = self._train_step(x[index], yb, wb, fused)
+        for batch, start in enumerate(range(0, x.shape[0], batch_size)):
+            stop = min(start + batch_size, x.shape[0])
+            index = slice(start, stop) if order is None else order[start:stop]
+            yb = _rows(y, index)
+            wb = None if weights is None else _rows(weights, index)
+            loss, out = self._train_step(_rows(x, index), yb, wb, fused)
             if not math.isfinite(loss):
                 _warn_divergence(epoch, batch + 1)
                 return None
-            n = len(yb)
+            n = yb.shape[0]
             seen += n
             totals["loss"] += loss * n
             for metric, function in self._metric_functions.items():
@@ -515,11 +515,11 @@ class Sequential:
         """
         with _overflow_is_divergence():
             fused = self._fused_activation()
-            batches = [self._forward_with_logits(x[i:i + batch_size], False, fused)
-                       for i in range(0, len(x), batch_size)]
-            out = xp.concatenate([b[0] for b in batches], axis=0)
+            batches = [self._forward_with_logits(x[i:min(i + batch_size, x.shape[0]), ...], False, fused)
+                       for i in range(0, x.shape[0], batch_size)]
+            out = xp.concat([b[0] for b in batches], axis=0)
             logits = None if batches[0][1] is None else \
-                xp.concatenate([b[1] for b in batches], axis=0)
+                xp.concat([b[1] for b in batches], axis=0)
             loss = self._loss_and_gradient(y, out, logits, weights)[0]
             logs = {prefix + "loss": float(loss + self._regularization_loss())}
             for metric, function in self._metric_functions.items():
@@ -530,21 +530,23 @@ class Sequential:
         """The model's outputs for x, computed ``batch_size`` samples at a time (inference).
 
         An empty batch (0, *input_shape) gives an empty result (0, *output_shape), as Keras.
+        A NumPy array on the host, as in Keras, whatever the backend computes with
+        (``model.forward(x)`` keeps the backend's array, e.g. on the GPU).
         """
         batch_size = check_int(batch_size, "batch_size", 1)
         x = self._check_inputs(x, allow_empty=True)
-        if len(x) == 0:
-            return xp.zeros((0,) + self.output_shape, dtype=x.dtype)
-        outputs = [self._forward(x[i:i + batch_size], training=False)
-                   for i in range(0, len(x), batch_size)]
-        return xp.concatenate(outputs, axis=0)
+        if x.shape[0] == 0:
+            return to_numpy(xp.zeros((0,) + self.output_shape, dtype=x.dtype))
+        outputs = [self._forward(x[i:min(i + batch_size, x.shape[0]), ...], training=False)
+                   for i in range(0, x.shape[0], batch_size)]
+        return to_numpy(xp.concat(outputs, axis=0))
 
     # ------------------------------------------------------------ checks (once per call)
 
     def _check_inputs(self, x, allow_empty=False):
         """x as a floatx array of shape (N, *input_shape) without nan/inf; builds the model."""
         x = as_numbers(x, "x")
-        if x.ndim < 2 or (len(x) == 0 and not allow_empty):
+        if x.ndim < 2 or (x.shape[0] == 0 and not allow_empty):
             raise ValueError(f"x must be a batch of samples (first axis = samples), but got "
                              f"an array of shape {x.shape}")
         if not self.built:
@@ -554,15 +556,15 @@ class Sequential:
                              f"{(None,) + self.input_shape}, but got an array of shape "
                              f"{x.shape}")
         check_finite(x, "x")
-        return x.astype(floatx(), copy=False)
+        return xp.astype(x, float_dtype(), copy=False)
 
     def _check_data(self, x, y):
         """Check x and y together: same length, finite, y fitting the loss and the outputs."""
         x = self._check_inputs(x)
         y = as_numbers(y, "y")
-        if y.ndim == 0 or len(y) != len(x):
+        if y.ndim == 0 or y.shape[0] != x.shape[0]:
             raise ValueError(f"x and y must have the same number of samples, but x has "
-                             f"{len(x)} and y has {len(y) if y.ndim else 'none (a scalar)'}")
+                             f"{x.shape[0]} and y has {y.shape[0] if y.ndim else 'none (a scalar)'}")
         check_finite(y, "y")
         return x, _check_targets(y, self.output_shape, self.loss)
 
@@ -581,14 +583,14 @@ class Sequential:
                              f"{validation_split!r}")
         if validation_split == 0:
             return (x, y, weights), None
-        split_at = math.ceil(len(x) * (1 - validation_split))
-        if split_at == len(x):
-            raise ValueError(f"validation_split={validation_split} of {len(x)} samples leaves "
+        split_at = math.ceil(x.shape[0] * (1 - validation_split))
+        if split_at == x.shape[0]:
+            raise ValueError(f"validation_split={validation_split} of {x.shape[0]} samples leaves "
                              "no validation sample; use a larger fraction")
         if weights is None:
-            return (x[:split_at], y[:split_at], None), (x[split_at:], y[split_at:], None)
-        return ((x[:split_at], y[:split_at], weights[:split_at]),
-                (x[split_at:], y[split_at:], weights[split_at:]))
+            return (x[:split_at, ...], y[:split_at, ...], None), (x[split_at:, ...], y[split_at:, ...], None)
+        return ((x[:split_at, ...], y[:split_at, ...], weights[:split_at, ...]),
+                (x[split_at:, ...], y[split_at:, ...], weights[split_at:, ...]))
 
     def _sample_weights(self, y, class_weight, sample_weight):
         """Per-sample weights (N,): class_weight[class of n] * sample_weight[n], or None."""
@@ -597,12 +599,12 @@ class Sequential:
             weights = self._class_weights(y, class_weight)
         if sample_weight is not None:
             given = as_numbers(sample_weight, "sample_weight")
-            if given.shape != (len(y),):
+            if given.shape != (y.shape[0],):
                 raise ValueError(f"sample_weight must have one weight per sample, shape "
-                                 f"({len(y)},), but got shape {given.shape}")
+                                 f"({y.shape[0]},), but got shape {given.shape}")
             check_finite(given, "sample_weight")
             weights = given if weights is None else weights * given
-        return None if weights is None else weights.astype(floatx(), copy=False)
+        return None if weights is None else xp.astype(weights, float_dtype(), copy=False)
 
     def _class_weights(self, y, class_weight):
         """Per-sample weights (N,) from {class: weight} (classes missing weigh 1).
@@ -641,6 +643,11 @@ def _overflow_is_divergence():
     return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
 
 
+def _rows(a, index):
+    """The samples ``index`` (a slice, or an array of sample numbers) of the array a."""
+    return a[index, ...] if isinstance(index, slice) else xp.take(a, index, axis=0)
+
+
 def _call(callback_list, hook, *args):
     for callback in callback_list:
         getattr(callback, hook)(*args)
@@ -657,8 +664,8 @@ def _check_targets(y, output_shape, loss):
     if isinstance(loss, losses_module.SparseCategoricalCrossentropy):
         return _check_integer_labels(y, output_shape)
     if y.ndim == 1 and output_shape == (1,):
-        y = y.reshape(-1, 1)
-    expected = (len(y),) + tuple(output_shape)
+        y = xp.reshape(y, (-1, 1))
+    expected = (y.shape[0],) + tuple(output_shape)
     if isinstance(loss, losses_module.CategoricalCrossentropy) and y.ndim == 1:
         raise ValueError(f"categorical_crossentropy expects one-hot targets of shape {expected}"
                          f", but y has shape {y.shape}; for integer labels use "
@@ -668,12 +675,13 @@ def _check_targets(y, output_shape, loss):
                          f"{(None,) + tuple(output_shape)}), so y must have shape {expected}, "
                          f"but got shape {y.shape}")
     if isinstance(loss, (losses_module.BinaryCrossentropy,
-                         losses_module.CategoricalCrossentropy)) and (y.min() < 0 or y.max() > 1):
+                         losses_module.CategoricalCrossentropy)) \
+            and (float(xp.min(y)) < 0 or float(xp.max(y)) > 1):
         raise ValueError(f"{loss.name} expects targets in [0, 1], but y ranges from "
-                         f"{y.min():g} to {y.max():g}")
+                         f"{float(xp.min(y)):g} to {float(xp.max(y)):g}")
     if isinstance(loss, losses_module.CategoricalCrossentropy):
         losses_module.check_no_empty_rows(y)
-    return y.astype(floatx(), copy=False)
+    return xp.astype(y, float_dtype(), copy=False)
 
 
 def _check_integer_labels(y, output_shape):
@@ -688,16 +696,17 @@ def _check_integer_labels(y, output_shape):
         y = y[:, 0]
     if y.ndim != 1:
         raise ValueError(f"sparse_categorical_crossentropy expects integer labels of shape "
-                         f"({len(y)},), but y has shape {y.shape} (one-hot targets go with "
+                         f"({y.shape[0]},), but y has shape {y.shape} (one-hot targets go with "
                          f"loss='categorical_crossentropy')")
-    if xp.any(y != xp.round(y)):
+    fractional = y != xp.round(y)
+    if bool(xp.any(fractional)):
         raise ValueError(f"labels must be whole numbers, but y contains "
-                         f"{y[y != xp.round(y)][0]}")
+                         f"{float(y[fractional][0])}")
     bad = (y < 0) | (y >= units)
-    if bad.any():
-        raise ValueError(f"label {y[bad][0]:g} is out of range for a model with {units} "
+    if bool(xp.any(bad)):
+        raise ValueError(f"label {float(y[bad][0]):g} is out of range for a model with {units} "
                          f"output units: labels must be integers in 0..{units - 1}")
-    return y.astype(xp.intp)
+    return xp.astype(y, xp.int64)
 
 
 def _memory(n_params, itemsize):
