@@ -68,11 +68,13 @@ def class_labels(y, output_shape):
     >>> class_labels(np.array([[0.0, 1.0], [1.0, 0.0]]), (2,)).tolist()
     [1, 0]
     """
+    y = xp.asarray(y)
+    n = y.shape[0]
     if output_shape[-1] == 1:
-        return (xp.reshape(y, (len(y), -1))[:, 0] > 0.5).astype(xp.intp)
+        return xp.astype(xp.reshape(y, (n, -1))[:, 0] > 0.5, xp.int64)
     if y.ndim == 1:
-        return y.astype(xp.intp)
-    return xp.argmax(y.reshape(len(y), -1), axis=-1)
+        return xp.astype(y, xp.int64)
+    return xp.argmax(xp.reshape(y, (n, -1)), axis=-1)
 
 
 METRICS = {"accuracy": accuracy, "acc": accuracy, "binary_accuracy": binary_accuracy,
