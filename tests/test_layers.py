@@ -31,7 +31,6 @@ TOLERANCE = 1e-6
 # skipped (conftest skips every test named ...conv... or ...pool...): nnedu.conv is not
 # array-API clean yet. These marks do the same for the cases of tests with other names.
 CONV_NOT_YET = pytest.mark.numpy_only("nnedu.conv (Conv2D, pooling) is not array-API clean yet")
-MODEL_NOT_YET = pytest.mark.numpy_only("nnedu.models is not array-API clean yet")
 
 
 def assert_gradients_ok(layer, x, training=True):
@@ -484,7 +483,6 @@ def test_conv2d_wrong_image_shape_message():
         Conv2D(4, 5, input_shape=(3, 3, 1))
 
 
-@MODEL_NOT_YET
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_non_finite_inputs_are_refused_once_at_the_model_boundary(bad):
     # The nan/inf scan moved out of every layer's forward (it cost about half of a Dense
