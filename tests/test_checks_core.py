@@ -276,3 +276,19 @@ def test_under_nbgrader_a_blank_fails_its_check_cell(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     with pytest.raises(CheckFailed, match="not attempted yet"):
         check_step(not_attempted)
+
+
+def test_expect_unchanged_names_every_input_changed_in_place():
+    x, w = np.ones(3), np.zeros(2)
+    _core.expect_unchanged({"x": x.copy(), "w": w.copy()}, {"x": x, "w": w})
+    x[0], w[1] = 5.0, 1.0
+    with pytest.raises(CheckFailed, match="your function changed its input x, w in place"):
+        _core.expect_unchanged({"x": np.ones(3), "w": np.zeros(2)}, {"x": x, "w": w})
+
+
+def test_expect_parts_wants_one_value_per_name():
+    assert _core.expect_parts([1, 2], ("dx", "dw")) == (1, 2)
+    with pytest.raises(CheckFailed, match=r"expected \(dx, dw, db\), got 2 values"):
+        _core.expect_parts((1, 2), ("dx", "dw", "db"))
+    with pytest.raises(CheckFailed, match=r"expected \(dx, dw\), got ndarray"):
+        _core.expect_parts(np.zeros(2), ("dx", "dw"))

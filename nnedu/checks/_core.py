@@ -295,6 +295,27 @@ def expect_true(condition, message, hint=None):
         _fail(message, hint)
 
 
+def expect_unchanged(originals, passed, hint="return new arrays instead of writing into the "
+                                                 "inputs (x *= m changes x)."):
+    """Fail if the student's function changed an array it was given, in place.
+
+    originals: {name: a copy made before the call}; passed: {name: what was passed}.
+    """
+    changed = [name for name, value in originals.items()
+               if not np.array_equal(passed[name], value)]
+    expect_true(not changed, f"your function changed its input {', '.join(changed)} in place",
+                hint=hint)
+
+
+def expect_parts(got, names):
+    """``got`` as a tuple of len(names) parts, or a failure naming what to return."""
+    if not isinstance(got, (tuple, list)) or len(got) != len(names):
+        came = f"{len(got)} values" if isinstance(got, (tuple, list)) else type(got).__name__
+        expect_true(False, f"expected ({', '.join(names)}), got {came}",
+                    hint=f"return {', '.join(names)}.")
+    return tuple(got)
+
+
 # ---------------------------------------------------------------------------
 # Naming the mistake: compare a wrong answer with the typical wrong answers
 # ---------------------------------------------------------------------------

@@ -28,7 +28,9 @@ from nnedu.checks._core import (
     diagnose,
     exercise,
     expect_close,
+    expect_parts,
     expect_true,
+    expect_unchanged,
 )
 
 # ---------------------------------------------------------------------------
@@ -38,19 +40,8 @@ from nnedu.checks._core import (
 
 def _expect_unchanged(originals, passed):
     """Fail if the student's function changed any array it was given (in place)."""
-    changed = [name for name, value in originals.items()
-               if not np.array_equal(passed[name], value)]
-    expect_true(not changed, f"your function changed its input {', '.join(changed)} in place",
-                hint="return new arrays (y = x * m) instead of writing into the inputs (x *= m).")
-
-
-def _as_tuple(got, count, names):
-    """got as a tuple of ``count`` parts, or a failure naming what to return."""
-    if not isinstance(got, (tuple, list)) or len(got) != count:
-        came = f"{len(got)} values" if isinstance(got, (tuple, list)) else type(got).__name__
-        expect_true(False, f"expected ({', '.join(names)}), got {came}",
-                    hint=f"return {', '.join(names)}.")
-    return tuple(got)
+    expect_unchanged(originals, passed,
+                     hint="return new arrays (y = x * m) instead of writing into the inputs (x *= m).")
 
 
 def _bn_stats(x):
@@ -94,7 +85,7 @@ def l2_penalty(student_l2):
     for W, lam, m in cases:
         want_penalty, want_grad = lam / (2 * m) * np.sum(W ** 2), lam / m * W
         W_in = W.copy()
-        got = _as_tuple(call(student_l2, W_in, lam, m), 2, ("penalty", "gradient"))
+        got = expect_parts(call(student_l2, W_in, lam, m), ("penalty", "gradient"))
         inputs = {"lam": lam, "m": m}
         hint = diagnose(got[0], [
             (lam / m * np.sum(W ** 2), "the term has a 1/2: lam / (2m) * sum W^2."),
@@ -120,7 +111,7 @@ def l2_penalty(student_l2):
 def _dropout_case(student, x, keep_prob, training, seed):
     x_in = x.copy()
     got = call(student, x_in, keep_prob, training, np.random.default_rng(seed))
-    out, mask = _as_tuple(got, 2, ("out", "mask"))
+    out, mask = expect_parts(got, ("out", "mask"))
     _expect_unchanged({"x": x}, {"x": x_in})
     return out, mask
 
@@ -214,9 +205,8 @@ def batchnorm_forward(student_bn):
             given = {"x": x, "gamma": gamma, "beta": beta, "running_mean": run_mean,
                      "running_var": run_var}
             passed = {key: value.copy() for key, value in given.items()}
-            got = _as_tuple(call(student_bn, passed["x"], passed["gamma"], passed["beta"],
-                                 passed["running_mean"], passed["running_var"], training),
-                            3, ("out", "running_mean", "running_var"))
+            got = expect_parts(call(student_bn, passed["x"], passed["gamma"], passed["beta"],
+                                 passed["running_mean"], passed["running_var"], training), ("out", "running_mean", "running_var"))
             inputs = {"case": name, "training": training}
             _check_bn_out(got[0], want[0], x, gamma, beta, run_mean, run_var, training, inputs)
             mean, var = _bn_stats(x)
@@ -284,8 +274,7 @@ def batchnorm_backward(student_backward):
         assert np.allclose(want_dx, _numerical_dx(dy, x, gamma, 1e-3), atol=1e-6)
         given = {"dy": dy, "x": x, "gamma": gamma}
         passed = {key: value.copy() for key, value in given.items()}
-        got = _as_tuple(call(student_backward, passed["dy"], passed["x"], passed["gamma"]),
-                        3, ("dx", "dgamma", "dbeta"))
+        got = expect_parts(call(student_backward, passed["dy"], passed["x"], passed["gamma"]), ("dx", "dgamma", "dbeta"))
         inputs = {"x shape": x.shape}
         x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + 1e-3)
         hint = diagnose(got[2], [(dy.mean(axis=0), "dbeta is the SUM of dy over the batch."),
@@ -337,8 +326,8 @@ def regularized_step(student_step):
         dW, db = X.T @ dz + lam / n * W, dz.sum(axis=0)
         given = {"W": W, "b": b, "X": X}
         passed = {key: value.copy() for key, value in given.items()}
-        got = _as_tuple(call(student_step, passed["W"], passed["b"], passed["X"],
-                             labels.copy(), lr, lam), 3, ("W_new", "b_new", "loss"))
+        got = expect_parts(call(student_step, passed["W"], passed["b"], passed["X"],
+                             labels.copy(), lr, lam), ("W_new", "b_new", "loss"))
         inputs = {"N": n, "lam": lam}
         hint = diagnose(got[2], [
             (data_loss, "add the penalty lam / (2N) * sum W^2."),

@@ -29,7 +29,9 @@ from nnedu.checks._core import (
     exercise,
     expect_close,
     expect_equal,
+    expect_parts,
     expect_true,
+    expect_unchanged,
 )
 
 # ---------------------------------------------------------------------------
@@ -39,19 +41,8 @@ from nnedu.checks._core import (
 
 def _expect_unchanged(originals, passed):
     """Fail if the student's function changed any array it was given (in place)."""
-    changed = [name for name, value in originals.items()
-               if not np.array_equal(passed[name], value)]
-    expect_true(not changed, f"your function changed its input {', '.join(changed)} in place",
-                hint="build new arrays (np.zeros, np.pad) instead of writing into the inputs.")
-
-
-def _as_tuple(got, count, names):
-    """got as a tuple of ``count`` parts, or a failure naming what to return."""
-    if not isinstance(got, (tuple, list)) or len(got) != count:
-        came = f"{len(got)} values" if isinstance(got, (tuple, list)) else type(got).__name__
-        expect_true(False, f"expected ({', '.join(names)}), got {came}",
-                    hint=f"return {', '.join(names)}.")
-    return tuple(got)
+    expect_unchanged(originals, passed,
+                     hint="build new arrays (np.zeros, np.pad) instead of writing into the inputs.")
 
 
 def _pad(x, pad):
@@ -271,8 +262,8 @@ def conv_backward(student_backward):
                            atol=1e-6)                               # the reference, checked
         given = {"dy": dy, "x": x, "kernel": kernel}
         passed = {key: value.copy() for key, value in given.items()}
-        got = _as_tuple(call(student_backward, passed["dy"], passed["x"], passed["kernel"],
-                             stride, pad), 3, ("dx", "dkernel", "dbias"))
+        got = expect_parts(call(student_backward, passed["dy"], passed["x"], passed["kernel"],
+                             stride, pad), ("dx", "dkernel", "dbias"))
         inputs = {"case": name}
         hint = diagnose(got[2], [(dy.mean(axis=(0, 1, 2)), ("dbias is the SUM of dy over "
                                                             "axes 0, 1, 2.")),

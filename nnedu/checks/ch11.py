@@ -19,7 +19,15 @@ wrong numbers.
 
 import numpy as np
 
-from nnedu.checks._core import CheckFailed, call, diagnose, exercise, expect_close, expect_true
+from nnedu.checks._core import (
+    CheckFailed,
+    call,
+    diagnose,
+    exercise,
+    expect_close,
+    expect_true,
+    expect_unchanged,
+)
 
 # ---------------------------------------------------------------------------
 # Exercise 1: nn.Linear -> Dense
@@ -28,9 +36,8 @@ from nnedu.checks._core import CheckFailed, call, diagnose, exercise, expect_clo
 
 def _unchanged(name, before, after):
     """Fail when the student's function changed one of its input arrays in place."""
-    expect_true(np.array_equal(before, after),
-                f"your function changed its input {name} in place; leave the inputs as they "
-                "are and return new arrays.")
+    expect_unchanged({name: before}, {name: after},
+                     hint="leave the inputs as they are and return new arrays.")
 
 
 def _pair(got):
