@@ -295,6 +295,19 @@ def expect_true(condition, message, hint=None):
         _fail(message, hint)
 
 
+def fail(message, hint=None):
+    """Fail at once, outside the counted cases (an input changed, an answer of the wrong kind)."""
+    raise CheckFailed(_lines(message, hint))
+
+
+def kind_of(got):
+    """What came back, in a few words: 'a float', 'a tuple of 2', 'None'."""
+    if got is None:
+        return "None"
+    size = f" of {len(got)}" if isinstance(got, (tuple, list, dict)) else ""
+    return f"a {type(got).__name__}{size}"
+
+
 def expect_unchanged(originals, passed, hint="return new arrays instead of writing into the "
                                                  "inputs (x *= m changes x)."):
     """Fail if the student's function changed an array it was given, in place.

@@ -22,13 +22,13 @@ numbers; an answer must not change the arrays it was given.
 import numpy as np
 
 from nnedu.checks._core import (
-    CheckFailed,
-    _lines,
     call,
     diagnose,
     exercise,
     expect_close,
     expect_true,
+    fail,
+    kind_of,
 )
 from nnedu.graph import Value
 from nnedu.graph import topological_order as _reference_order
@@ -36,17 +36,7 @@ from nnedu.graph import topological_order as _reference_order
 _CHANGED = "return new arrays (b * dout, not b *= dout): the caller still needs the old ones."
 
 
-def _fail(message, hint=None):
-    """Fail outside the cases: an input changed in place, an answer of the wrong kind."""
-    raise CheckFailed(_lines(message, hint))
-
-
-def _kind(got):
-    """What came back, in a few words: 'a float', 'a tuple of 2', 'None'."""
-    if got is None:
-        return "None"
-    size = f" of {len(got)}" if isinstance(got, (tuple, list, dict)) else ""
-    return f"a {type(got).__name__}{size}"
+_fail, _kind = fail, kind_of   # the core's: fail at once; what came back, in words
 
 
 def _arrays_unchanged(originals, passed, names):

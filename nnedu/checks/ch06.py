@@ -21,13 +21,13 @@ An answer must not change the arrays it was given.
 import numpy as np
 
 from nnedu.checks._core import (
-    CheckFailed,
-    _lines,
     call,
     diagnose,
     exercise,
     expect_close,
     expect_true,
+    fail,
+    kind_of,
 )
 
 NAMES = ("W1", "b1", "W2", "b2")
@@ -38,17 +38,7 @@ def _sigmoid(z):
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def _fail(message, hint=None):
-    """Fail outside the cases: an input changed in place, an answer of the wrong kind."""
-    raise CheckFailed(_lines(message, hint))
-
-
-def _kind(got):
-    """What came back, in a few words: 'a float', 'a tuple of 2', 'None'."""
-    if got is None:
-        return "None"
-    size = f" of {len(got)}" if isinstance(got, (tuple, list, dict)) else ""
-    return f"a {type(got).__name__}{size}"
+_fail, _kind = fail, kind_of   # the core's: fail at once; what came back, in words
 
 
 def _changed(originals, given, names):

@@ -50,6 +50,8 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 
+from nnedu._validate import in_kernel as _in_kernel
+
 IPYWIDGETS_MAJOR = int(widgets.__version__.split(".")[0])
 MAX_BACKGROUNDS = 8  # cached backgrounds per explorer (about 1.5 MB each)
 # JupyterLab's output area in a notebook about 850 px wide: a wider picture would be
@@ -58,16 +60,6 @@ MAX_WIDTH_PX = 760
 # Sliders this wide have a track of about 300 px: one step of a 100-step slider is a
 # few pixels of drag, and the arrow keys move the focused slider by one step.
 SLIDER_WIDTH = "460px"
-
-
-def _in_kernel():
-    """True when running inside a Jupyter kernel (where displaying means something)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _ipympl_active():
