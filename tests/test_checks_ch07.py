@@ -158,7 +158,7 @@ def test_gd_in_place_fails():
         w -= lr * g
         return w
 
-    fails_with(ch07.gd_step, in_place, "changed the array(s) w or grad")
+    fails_with(ch07.gd_step, in_place, "changed its input w in place")
 
 
 def test_momentum_as_some_notes_write_it_fails():
@@ -187,7 +187,7 @@ def test_momentum_in_place_fails():
         w += v
         return w, v
 
-    fails_with(ch07.momentum_step, in_place, "changed the array(s) w, velocity or grad")
+    fails_with(ch07.momentum_step, in_place, "changed its input w, velocity in place")
 
 
 def test_decay_without_floor_fails():
@@ -280,7 +280,7 @@ def test_minibatches_shuffling_in_place_fails():
         X[:], y[:] = X[order], y[order]
         return [(X[i:i + b], y[i:i + b]) for i in range(0, len(X), b)]
 
-    fails_with(ch07.minibatches, in_place, "changed the array(s) X or y")
+    fails_with(ch07.minibatches, in_place, "changed its input X, y in place")
 
 
 def test_sgd_with_a_summed_gradient_fails():
@@ -314,4 +314,4 @@ def test_sgd_changing_w0_in_place_fails():
         w0[:] = w
         return w, losses
 
-    fails_with(ch07.minibatch_sgd, in_place, "changed the array(s) X, y or w0")
+    fails_with(ch07.minibatch_sgd, in_place, "changed its input w0 in place")

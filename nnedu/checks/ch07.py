@@ -31,6 +31,7 @@ from nnedu.checks._core import (
     expect_close,
     expect_equal,
     expect_true,
+    expect_unchanged,
     matches,
 )
 from nnedu.optimizers import Adam
@@ -42,11 +43,10 @@ def _short(a):
         ".0]", "]")
 
 
-def _unchanged(before, after, names):
-    """Fail when an input array was changed in place."""
-    expect_true(all(np.array_equal(a, b) for a, b in zip(before, after)),
-                f"your function changed the array(s) {names} passed in",
-                hint="return new arrays (w - ...), no -= or += on inputs.")
+def _unchanged(names, before, after):
+    """Fail when an input array was changed in place (names, originals, what was passed)."""
+    expect_unchanged(dict(zip(names, before)), dict(zip(names, after)),
+                     hint="return new arrays (w - ...), no -= or += on inputs.")
 
 
 # ---------------------------------------------------------------------------
@@ -74,7 +74,7 @@ def gd_step(student_gd_step):
             (-lr * g, "return the new weights, not only the change."),
         ], "w_new = w - learning_rate * grad.")
         expect_close(got, want, what="w_new", inputs={"w": w, "grad": g, "lr": lr}, hint=hint)
-        _unchanged((w, g), (w_in, g_in), "w or grad")
+        _unchanged(("w", "grad"), (w, g), (w_in, g_in))
 
 
 # ---------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def momentum_step(student_momentum_step):
             (w - v_new, "add the velocity (it points downhill): w + v_new."),
         ], "w_new = w + v_new.")
         expect_close(got_w, w + v_new, what="w_new", inputs=inputs, hint=hint_w)
-        _unchanged((w, v, g), args, "w, velocity or grad")
+        _unchanged(("w", "velocity", "grad"), (w, v, g), args)
 
 
 # ---------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def minibatches(student_minibatches):
         ], "order = np.random.default_rng(seed).permutation(N).")
         expect_close(got_order, np.concatenate([yb for _, yb in want]),
                      what="the order", inputs=inputs, hint=hint)
-        _unchanged((X, y), (X_in, y_in), "X or y")
+        _unchanged(("X", "y"), (X, y), (X_in, y_in))
 
 
 # ---------------------------------------------------------------------------
@@ -335,4 +335,4 @@ def minibatch_sgd(student_sgd):
         expect_close(got_w, want_w, what="w", inputs=inputs, hint=hint)
         expect_close(got_losses, want_losses, what="the losses", inputs=inputs,
                      hint="after each epoch: np.mean((X @ w - y) ** 2) on ALL of X.")
-        _unchanged((X, y, w0), args, "X, y or w0")
+        _unchanged(("X", "y", "w0"), (X, y, w0), args)
