@@ -50,7 +50,6 @@ from nnedu import optimizers as optimizers_module
 from nnedu import saving
 from nnedu._validate import as_numbers, check_bool, check_finite, check_int, check_positive
 from nnedu.backend import float_dtype, to_numpy, xp
-from nnedu.config import floatx
 from nnedu.layers import Activation, Dense, Input, Layer, unique_name
 from nnedu.metrics import accuracy, class_labels  # noqa: F401  (their old home)
 from nnedu.saving import load_model  # noqa: F401  (nnedu.models.load_model, as before)
@@ -183,7 +182,8 @@ class Sequential:
         total = self.count_params()
         trainable = sum(layer.count_trainable_params() for layer in self.layers)
         weights = self.weights
-        size = weights[0].itemsize if weights else np.dtype(floatx()).itemsize  # 8 or 4 bytes
+        dtype = weights[0].dtype if weights else float_dtype()
+        size = xp.finfo(dtype).bits // 8                              # 8 or 4 bytes a number
         frozen = total - trainable
         lines += [rule,
                   f"Total params: {total:,} ({_memory(total, size)})",
