@@ -258,6 +258,19 @@ def test_predict_in_batches_equals_one_forward():
     np.testing.assert_allclose(model.predict(x, batch_size=8), model.forward(x), rtol=1e-14)
 
 
+def test_predict_returns_numpy_unless_asked_for_the_backends_array():
+    x, _ = blobs(n=10)
+    model = mlp()
+    on_host = model.predict(x, batch_size=4)
+    kept = model.predict(x, batch_size=4, to_host=False)   # the backend's array (CuPy: GPU)
+    assert type(on_host) is np.ndarray and on_host.shape == (10, 3)
+    assert type(kept) is type(model.forward(x)) and kept.shape == (10, 3)
+    np.testing.assert_array_equal(to_numpy(kept), on_host)
+    assert type(model.predict(x[:0], to_host=False)) is type(kept)     # an empty batch too
+    with pytest.raises(TypeError, match="to_host must be True or False"):
+        model.predict(x, to_host="yes")
+
+
 def test_evaluate_includes_the_regularization_penalty():
     x, y = blobs()
     model = Sequential([Dense(3, activation="softmax", input_shape=(4,),
