@@ -5,8 +5,10 @@ have no ``.sum()`` or ``.reshape()``, its functions take no NumPy arrays and it
 has no ``random``. A layer, loss or training step that still calls NumPy
 directly fails under it, exactly as it would fail (or silently copy to the
 host) under CuPy. These tests prove that the stand-in run (``make
-test-standin``) computes with it: the layers' outputs and the weights are
-array_api_strict arrays, ``fit`` trains them, and ``predict`` hands back NumPy.
+test-standin``) computes with it: the layers' outputs, the losses' gradients
+and the weights are array_api_strict arrays, ``fit`` trains them, ``predict``
+hands back NumPy (the backend's array with ``to_host=False``), and the
+explorers convert to NumPy before they plot.
 They activate the stand-in themselves, so they also run in the plain suite.
 """
 
@@ -64,6 +66,22 @@ def test_dense_forward_and_backward_return_stand_in_arrays(stand_in):
     dx = dense.backward(np.ones((2, 3)))
     assert isinstance(dx, STRICT_ARRAY) and isinstance(dense.grads["kernel"], STRICT_ARRAY)
     assert all(isinstance(w, np.ndarray) for w in dense.get_weights())  # Keras: NumPy copies
+
+
+def test_losses_and_metrics_compute_with_the_stand_in(stand_in):
+    from nnedu import losses, metrics
+
+    y, p = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.2, 0.8], [0.6, 0.4]])
+    for loss in (losses.mse, losses.binary_crossentropy, losses.categorical_crossentropy):
+        assert isinstance(loss(y, p), float)
+        assert isinstance(loss.gradient(y, p), STRICT_ARRAY)
+        assert isinstance(loss.per_sample(y, p), STRICT_ARRAY)
+    assert isinstance(losses.sparse_categorical_crossentropy.gradient([1, 0], p), STRICT_ARRAY)
+    value, dlogits = losses.softmax_cross_entropy(np.log(p), [1, 0])
+    assert isinstance(dlogits, STRICT_ARRAY) and abs(value - losses.sparse_categorical_crossentropy(
+        [1, 0], p)) < 1e-12
+    assert isinstance(metrics.class_labels(y, (2,)), STRICT_ARRAY)
+    assert metrics.accuracy(backend.xp.asarray([1, 1]), backend.xp.asarray(p)) == 0.5
 
 
 @NUMPY_ONLY_YET
