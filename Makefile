@@ -20,7 +20,9 @@ PYTEST_ARGS ?=
 # not on a student's GPU (tests/conftest.py reads NNEDU_ARRAY_BACKEND).
 STANDIN_TESTS := tests/test_stand_in.py tests/test_layers.py tests/test_activations.py \
     tests/test_initializers.py tests/test_regularizers.py tests/test_gradcheck.py \
-    tests/test_optimizers.py tests/test_callbacks.py
+    tests/test_optimizers.py tests/test_callbacks.py \
+    tests/test_losses.py tests/test_metrics.py tests/test_models.py tests/test_training.py \
+    tests/test_training_loop.py tests/test_saving.py
 
 # The widget tests, rerun with ipywidgets 7.7.1 (what Colab ships) by `make test-compat`.
 WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py tests/test_viz_backprop.py

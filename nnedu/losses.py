@@ -40,7 +40,7 @@ the same as plain functions, with input checks.
 
 from nnedu._validate import as_float_array, check_choice, check_finite, check_same_shape
 from nnedu.activations import sigmoid
-from nnedu.backend import xp
+from nnedu.backend import to_numpy, xp
 
 EPSILON = 1e-7  # Keras' backend epsilon
 
@@ -71,10 +71,10 @@ class Loss:
 
     def gradient(self, y_true, y_pred, sample_weight=None):
         """d(mean loss)/d(y_pred), an array of y_pred's shape."""
-        shape = xp.shape(y_pred)
+        shape = as_float_array(y_pred, "y_pred").shape   # (K,) for one example, say
         y_true, y_pred = self.check(y_true, y_pred)
         weights = _sample_weight(sample_weight, y_pred)
-        return self.value_and_gradient(y_true, y_pred, weights)[1].reshape(shape)
+        return xp.reshape(self.value_and_gradient(y_true, y_pred, weights)[1], shape)
 
     def value_and_gradient(self, y_true, y_pred, sample_weight=None):
         """(mean loss, dL/dy_pred) for checked arrays: no input checks (the model's fast path)."""
@@ -237,7 +237,7 @@ class CategoricalCrossentropy(Loss):
     def check(self, y_true, y_pred):
         y_true, y_pred = _prepare_probabilities(y_true, y_pred)
         if y_pred.ndim == 1:  # one example (K,)
-            y_true, y_pred = y_true[None], y_pred[None]
+            y_true, y_pred = y_true[None, ...], y_pred[None, ...]
         check_no_empty_rows(y_true)
         return y_true, y_pred
 
@@ -247,7 +247,7 @@ class CategoricalCrossentropy(Loss):
 
     def call_gradient(self, y_true, y_pred):
         p, inside = _clip_with_mask(y_pred)
-        return inside * (-y_true / p) / (y_pred.size // (len(y_pred) * y_pred.shape[-1]))
+        return inside * (-y_true / p) / (y_pred.size // (y_pred.shape[0] * y_pred.shape[-1]))
 
     def call_from_logits(self, y_true, logits):
         """(L_n, dL_n/dz) from the logits z (no checks).
@@ -258,7 +258,7 @@ class CategoricalCrossentropy(Loss):
         log_p = log_softmax(logits)
         values = -xp.sum(y_true * log_p, axis=-1)
         dz = xp.exp(log_p) * xp.sum(y_true, axis=-1, keepdims=True) - y_true
-        return _mean_per_sample(values), dz / (values.size // len(values))
+        return _mean_per_sample(values), dz / (values.size // values.shape[0])
 
     def value_and_gradient_from_logits(self, y_true, logits, sample_weight=None):
         """(mean loss, dL/dlogits) for the softmax's logits (no checks: the model's fast path)."""
@@ -338,12 +338,12 @@ def _integer_labels(y_true, n, k):
                          f"predictions, but got shape {y.shape}")
     check_finite(y, "y_true")
     if xp.any(y != xp.round(y)):
-        raise ValueError(f"labels must be whole numbers, but got {y[y != xp.round(y)][0]}")
+        raise ValueError(f"labels must be whole numbers, but got {float(y[y != xp.round(y)][0])}")
     bad = (y < 0) | (y >= k)
-    if bad.any():
+    if xp.any(bad):
         raise ValueError(f"label {int(y[bad][0])} is out of range: with K={k} classes, labels "
                          f"must be in 0..{k - 1}")
-    return y.astype(xp.intp)
+    return xp.astype(y, xp.int64)
 
 
 class Hinge(Loss):
@@ -375,7 +375,7 @@ class Hinge(Loss):
 
 def _check_hinge_labels(y_true):
     """Labels in {-1, +1} or {0, 1}, or a ValueError."""
-    values = set(xp.unique(y_true).tolist())
+    values = set(to_numpy(xp.unique_values(y_true)).tolist())  # a few numbers, on the host
     if not (values <= {0.0, 1.0} or values <= {-1.0, 1.0}):
         raise ValueError(f"hinge loss needs labels in {{-1, +1}} (or {{0, 1}}), but y_true "
                          f"holds {sorted(values)[:5]}")
@@ -385,7 +385,7 @@ def _check_hinge_labels(y_true):
 
 def log_softmax(z):
     """log softmax(z) along the last axis, stable: z - m - log sum_k e^(z_k - m), m = max_k z_k."""
-    shifted = z - z.max(axis=-1, keepdims=True)
+    shifted = z - xp.max(z, axis=-1, keepdims=True)
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
 
 
@@ -404,7 +404,7 @@ def softmax_cross_entropy(logits, y_true, sample_weight=None):
     """
     z, y = _prepare_logits_and_classes(logits, y_true)
     w = _sample_weight(sample_weight, z)
-    log_p = z - z.max(axis=1, keepdims=True)                        # z - m: every e^. <= 1
+    log_p = z - xp.max(z, axis=1, keepdims=True)                    # z - m: every e^. <= 1
     log_p -= xp.log(xp.sum(xp.exp(log_p), axis=1, keepdims=True))  # minus log sum e^(z - m)
     per_sample = -xp.sum(y * log_p, axis=1)
     dlogits = xp.exp(log_p) * xp.sum(y, axis=1, keepdims=True) - y  # p - y for one-hot y
@@ -420,7 +420,7 @@ def _prepare_logits_and_classes(logits, y_true):
     n, k = z.shape
     y = xp.asarray(y_true)
     if y.ndim == 1 or y.shape == (n, 1):
-        y = xp.eye(k)[_integer_labels(y, n, k)]  # integer labels -> one-hot
+        y = one_hot(_integer_labels(y, n, k), k, z.dtype)  # integer labels -> one-hot
     y = as_float_array(y, "y_true")
     check_same_shape(y, z, "y_true", "logits")
     check_finite(y, "y_true")
@@ -512,7 +512,7 @@ def _sample_weight(sample_weight, y_pred):
     if sample_weight is None:
         return None
     w = as_float_array(sample_weight, "sample_weight")
-    n = len(y_pred)
+    n = y_pred.shape[0]
     if w.shape != (n,):
         raise ValueError(f"sample_weight must have one weight per sample, shape ({n},), but "
                          f"got shape {w.shape}")
@@ -522,7 +522,7 @@ def _sample_weight(sample_weight, y_pred):
 
 def _check_not_integer_labels(y_true, y_pred):
     """Integer labels (N,) next to predictions (N, K): say which loss takes them."""
-    if y_true.ndim == 1 and y_pred.ndim == 2 and len(y_true) == len(y_pred) > 0 \
+    if y_true.ndim == 1 and y_pred.ndim == 2 and y_true.shape[0] == y_pred.shape[0] > 0 \
             and y_pred.shape[1] > 1 and xp.all(y_true == xp.round(y_true)):
         raise ValueError(f"y_true of shape {y_true.shape} looks like integer class labels, but "
                          f"this loss needs one row per example like y_pred {y_pred.shape}: use "
@@ -540,31 +540,34 @@ def _prepare_probabilities(y_true, y_pred):
 
 def _check_label_range(y_true):
     """Cross-entropy targets are probabilities too: 0/1 labels, one-hot rows or soft labels."""
-    if y_true.min() < 0 or y_true.max() > 1:
+    low, high = float(xp.min(y_true)), float(xp.max(y_true))
+    if low < 0 or high > 1:
         raise ValueError(f"y_true must hold labels in [0, 1] (0/1, one-hot or soft labels), but "
-                         f"its values range from {y_true.min():.4g} to {y_true.max():.4g}; "
+                         f"its values range from {low:.4g} to {high:.4g}; "
                          "labels -1/+1? use (y_true + 1) / 2, or the hinge loss")
 
 
 def check_no_empty_rows(y_true):
     """A one-hot (or soft) target row must name a class: a row of zeros has loss 0, learns nothing."""
-    empty = xp.sum(y_true.reshape(-1, y_true.shape[-1]), axis=1) == 0
-    if empty.any():
-        row = int(xp.argmax(empty))
-        raise ValueError(f"row {row} of the one-hot targets is all zeros ({int(empty.sum())} such "
+    empty = xp.sum(xp.reshape(y_true, (-1, y_true.shape[-1])), axis=1) == 0
+    if xp.any(empty):
+        row = int(xp.argmax(xp.astype(empty, xp.int8)))
+        raise ValueError(f"row {row} of the one-hot targets is all zeros "
+                         f"({int(xp.count_nonzero(empty))} such "
                          "row(s)): each row needs a 1 at its class, or its loss is 0 and "
                          "nothing is learned from it")
 
 
 def _check_probabilities(y_pred):
     """Cross-entropies need probabilities in [0, 1], not logits."""
-    if y_pred.min() < 0 or y_pred.max() > 1:
+    low, high = float(xp.min(y_pred)), float(xp.max(y_pred))
+    if low < 0 or high > 1:
         raise ValueError(f"y_pred must hold probabilities in [0, 1], but its values range from "
-                         f"{y_pred.min():.4g} to {y_pred.max():.4g}; are these logits? Then use "
+                         f"{low:.4g} to {high:.4g}; are these logits? Then use "
                          "softmax_cross_entropy or sigmoid_cross_entropy")
 
 
 def _clip_with_mask(p):
     """Clip p to [EPSILON, 1 - EPSILON]; also return where the clip did not act (1.0 or 0.0)."""
-    inside = ((p >= EPSILON) & (p <= 1 - EPSILON)).astype(p.dtype)
+    inside = xp.astype((p >= EPSILON) & (p <= 1 - EPSILON), p.dtype)
     return xp.clip(p, EPSILON, 1 - EPSILON), inside

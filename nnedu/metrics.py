@@ -96,7 +96,8 @@ def get(name):
         return METRICS[name]
     if name in losses.LOSSES:
         loss = losses.get(name)
-        return lambda y_true, y_pred: losses.weighted_mean(loss.call(y_true, y_pred))
+        return lambda y_true, y_pred: losses.weighted_mean(loss.call(xp.asarray(y_true),
+                                                                     xp.asarray(y_pred)))
     raise ValueError(f"unknown metric {name!r}; use 'accuracy' or a loss name such as 'mae'")
 
 

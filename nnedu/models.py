@@ -49,8 +49,7 @@ from nnedu import metrics as metrics_module
 from nnedu import optimizers as optimizers_module
 from nnedu import saving
 from nnedu._validate import as_numbers, check_bool, check_finite, check_int, check_positive
-from nnedu.backend import float_dtype, to_numpy, xp
-from nnedu.config import floatx
+from nnedu.backend import float_dtype, host_rng, to_numpy, xp
 from nnedu.layers import Activation, Dense, Input, Layer, unique_name
 from nnedu.metrics import accuracy, class_labels  # noqa: F401  (their old home)
 from nnedu.saving import load_model  # noqa: F401  (nnedu.models.load_model, as before)
@@ -183,7 +182,8 @@ class Sequential:
         total = self.count_params()
         trainable = sum(layer.count_trainable_params() for layer in self.layers)
         weights = self.weights
-        size = weights[0].itemsize if weights else np.dtype(floatx()).itemsize  # 8 or 4 bytes
+        dtype = weights[0].dtype if weights else float_dtype()
+        size = xp.finfo(dtype).bits // 8                              # 8 or 4 bytes a number
         frozen = total - trainable
         lines += [rule,
                   f"Total params: {total:,} ({_memory(total, size)})",
@@ -316,7 +316,7 @@ class Sequential:
                          "samples": x.shape[0]}
         self.stop_training = False
         self.history = history
-        rng = np.random.default_rng(seed)
+        rng = host_rng(seed)  # the order is drawn on the host, then moved with xp.asarray
         _call(callback_list, "on_train_begin")
         with _overflow_is_divergence():
             for epoch in range(epochs):
@@ -526,20 +526,24 @@ class Sequential:
                 logs[prefix + metric] = float(function(y, out))
         return logs
 
-    def predict(self, x, batch_size=32, verbose=0):
+    def predict(self, x, batch_size=32, verbose=0, *, to_host=True):
         """The model's outputs for x, computed ``batch_size`` samples at a time (inference).
 
-        An empty batch (0, *input_shape) gives an empty result (0, *output_shape), as Keras.
-        A NumPy array on the host, as in Keras, whatever the backend computes with
-        (``model.forward(x)`` keeps the backend's array, e.g. on the GPU).
+        x: (N, *input_shape) -> (N, *output_shape). An empty batch (0, *input_shape)
+        gives an empty result (0, *output_shape), as Keras.
+        to_host=True (the default): a NumPy array on the host, as in Keras, whatever
+        the backend computes with, ready for plotting and for NumPy code.
+        to_host=False: the backend's own array (on the GPU with CuPy), to compute on
+        with ``xp`` without a copy to the host and back.
         """
         batch_size = check_int(batch_size, "batch_size", 1)
+        to_host = check_bool(to_host, "to_host")
         x = self._check_inputs(x, allow_empty=True)
-        if x.shape[0] == 0:
-            return to_numpy(xp.zeros((0,) + self.output_shape, dtype=x.dtype))
         outputs = [self._forward(x[i:min(i + batch_size, x.shape[0]), ...], training=False)
                    for i in range(0, x.shape[0], batch_size)]
-        return to_numpy(xp.concat(outputs, axis=0))
+        out = xp.concat(outputs, axis=0) if outputs else \
+            xp.zeros((0,) + self.output_shape, dtype=x.dtype)
+        return to_numpy(out) if to_host else out
 
     # ------------------------------------------------------------ checks (once per call)
 

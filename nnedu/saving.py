@@ -21,6 +21,7 @@ import numpy as np
 from nnedu import layers as layers_module
 from nnedu import losses as losses_module
 from nnedu import optimizers as optimizers_module
+from nnedu.backend import to_numpy
 
 FORMAT = "nnedu.Sequential"
 WEIGHTS_FORMAT = "nnedu.weights"
@@ -101,7 +102,7 @@ def _require_built(model, what):
 
 def _write(path, header, weights):
     """One .npz archive at exactly ``path`` (np.savez alone would append ".npz")."""
-    arrays = {f"weight_{i}": np.asarray(w) for i, w in enumerate(weights)}
+    arrays = {f"weight_{i}": to_numpy(w) for i, w in enumerate(weights)}  # host arrays
     with open(path, "wb") as file:
         np.savez_compressed(file, architecture=np.array(json.dumps(header)), **arrays)
 

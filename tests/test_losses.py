@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 
 from nnedu import losses
 from nnedu.activations import sigmoid, softmax
+from nnedu.backend import to_numpy, xp
 from nnedu.gradcheck import numerical_gradient, rel_error
 
 Y_ONEHOT = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
@@ -138,7 +139,7 @@ LABELS = np.array([0, 2, 1])
 
 def test_softmax_cross_entropy_value_and_gradient_p_minus_y():
     loss, dlogits = losses.softmax_cross_entropy(LOGITS, LABELS)
-    p, y = softmax(LOGITS), np.eye(3)[LABELS]
+    p, y = to_numpy(softmax(LOGITS)), np.eye(3)[LABELS]
     assert loss == pytest.approx(-np.mean(np.log(p[np.arange(3), LABELS])), rel=1e-12)
     np.testing.assert_allclose(dlogits, (p - y) / 3, atol=1e-15)
     # the same with one-hot labels
@@ -170,7 +171,7 @@ def test_sigmoid_cross_entropy_matches_bce_and_its_gradient():
     z, y = np.array([[1.5], [-0.3], [0.2]]), np.array([[1.0], [0.0], [1.0]])
     loss, dlogits = losses.sigmoid_cross_entropy(z, y)
     assert loss == pytest.approx(losses.binary_crossentropy(y, sigmoid(z)), rel=1e-12)
-    np.testing.assert_allclose(dlogits, (sigmoid(z) - y) / 3, atol=1e-15)
+    np.testing.assert_allclose(dlogits, (to_numpy(sigmoid(z)) - y) / 3, atol=1e-15)
     numeric = numerical_gradient(lambda z: losses.sigmoid_cross_entropy(z, y)[0], z.copy())
     assert rel_error(numeric, dlogits) < 1e-7
 
@@ -316,9 +317,9 @@ def test_softmax_cross_entropy_is_positive_shift_invariant_and_gradient_rows_sum
     shifted_loss, shifted_grad = losses.softmax_cross_entropy(z + c, labels)
     assert shifted_loss == pytest.approx(loss, rel=1e-9, abs=1e-9)
     np.testing.assert_allclose(shifted_grad, dlogits, atol=1e-9)
-    np.testing.assert_allclose(dlogits.sum(axis=1), 0.0, atol=1e-15)  # sum_j (p_j - y_j) = 0
+    np.testing.assert_allclose(to_numpy(dlogits).sum(axis=1), 0.0, atol=1e-15)  # sum_j (p_j - y_j) = 0
     # the loss from logits equals cross-entropy of the softmax (away from the clip)
-    p_true = softmax(z)[np.arange(4), labels]
+    p_true = to_numpy(softmax(z))[np.arange(4), labels]
     if p_true.min() > 1e-6 and p_true.max() < 1 - 1e-6:
         assert loss == pytest.approx(
             losses.sparse_categorical_crossentropy(labels, softmax(z)), rel=1e-9)
@@ -341,7 +342,7 @@ def test_float32_inputs_give_the_same_float64_values(name):
     value64 = loss(Y_ONEHOT, P)
     value32 = loss(Y_ONEHOT.astype(np.float32), P.astype(np.float32))
     assert value32 == pytest.approx(value64, rel=1e-6)
-    assert loss.gradient(Y_ONEHOT, P.astype(np.float32)).dtype == np.float64
+    assert loss.gradient(Y_ONEHOT, P.astype(np.float32)).dtype == xp.float64
 
 
 def test_sparse_gradient_numerically_with_labels_of_shape_n_by_1():
@@ -389,7 +390,7 @@ def test_weighted_gradient_matches_the_weighted_loss_numerically(name):
     w = np.array([0.3, 2.0])
     numeric = numerical_gradient(lambda p: loss(y_true, p, sample_weight=w), y_pred.copy())
     assert rel_error(loss.gradient(y_true, y_pred, sample_weight=w), numeric) < 1e-7
-    per_sample = loss.per_sample(y_true, y_pred)
+    per_sample = to_numpy(loss.per_sample(y_true, y_pred))
     assert loss(y_true, y_pred, w) == pytest.approx(np.dot(w, per_sample) / 2, rel=1e-12)
     assert loss(y_true, y_pred) == pytest.approx(per_sample.mean(), rel=1e-12)
 
@@ -409,31 +410,34 @@ def test_sample_weight_must_have_one_weight_per_sample():
 def test_a_softmax_loss_knows_its_fused_gradient(loss, y):
     assert loss.fused_activation == "softmax"
     w = np.array([1.0, 0.5, 2.0])
-    value, dlogits = loss.value_and_gradient_from_logits(y, LOGITS, w)
+    # the fast path takes the backend's arrays (the model converts once, at its boundary)
+    value, dlogits = loss.value_and_gradient_from_logits(xp.asarray(y), xp.asarray(LOGITS),
+                                                         xp.asarray(w))
     expected_value, expected_grad = losses.softmax_cross_entropy(LOGITS, LABELS, w)
     assert value == pytest.approx(expected_value, rel=1e-14)
     np.testing.assert_allclose(dlogits, expected_grad, rtol=1e-14)
-    p = softmax(LOGITS)
+    p = to_numpy(softmax(LOGITS))
     np.testing.assert_allclose(dlogits, (p - np.eye(3)[LABELS]) * w[:, None] / 3, rtol=1e-12)
-    numeric = numerical_gradient(lambda z: loss.value_and_gradient_from_logits(y, z, w)[0],
-                                 LOGITS.copy())
+    numeric = numerical_gradient(lambda z: loss.value_and_gradient_from_logits(
+        xp.asarray(y), xp.asarray(z), xp.asarray(w))[0], LOGITS.copy())
     assert rel_error(dlogits, numeric) < 1e-8
 
 
 def test_the_sigmoid_loss_knows_its_fused_gradient():
     z, y = np.array([[-3.0], [0.5], [40.0]]), np.array([[1.0], [0.0], [0.0]])
     assert losses.binary_crossentropy.fused_activation == "sigmoid"
-    value, dz = losses.binary_crossentropy.value_and_gradient_from_logits(y, z)
+    value, dz = losses.binary_crossentropy.value_and_gradient_from_logits(xp.asarray(y),
+                                                                          xp.asarray(z))
     assert value == pytest.approx((3 + math.log1p(math.exp(-3)) + 0.5 + math.log1p(
         math.exp(-0.5)) + 40 + math.log1p(math.exp(-40))) / 3, rel=1e-14)
-    np.testing.assert_allclose(dz, (sigmoid(z) - y) / 3, rtol=1e-14)
+    np.testing.assert_allclose(dz, (to_numpy(sigmoid(z)) - y) / 3, rtol=1e-14)
     assert losses.mse.fused_activation is None
 
 
 def test_from_logits_the_loss_does_not_stop_at_the_clip():
     # true-class probability e^-60: 60, not -log(1e-7) = 16.1, and a gradient of -1 there
     value, dlogits = losses.sparse_categorical_crossentropy.value_and_gradient_from_logits(
-        np.array([1]), np.array([[0.0, -60.0]]))
+        xp.asarray([1]), xp.asarray([[0.0, -60.0]]))
     assert value == pytest.approx(60.0, rel=1e-14)
     np.testing.assert_allclose(dlogits, [[1.0, -1.0]], atol=1e-15)
     assert losses.sparse_categorical_crossentropy([1], softmax(np.array([[0.0, -60.0]]))) \
@@ -458,9 +462,9 @@ def test_rows_of_zeros_are_not_one_hot_targets():
 
 
 def test_a_loss_of_ones_own_defines_call_and_call_gradient():
-    class Quartic(losses.Loss):
+    class Quartic(losses.Loss):  # written with xp, so that it also runs on the GPU
         def call(self, y_true, y_pred):
-            return np.mean((y_pred - y_true) ** 4, axis=-1)
+            return xp.mean((y_pred - y_true) ** 4, axis=-1)
 
         def call_gradient(self, y_true, y_pred):
             return 4 * (y_pred - y_true) ** 3 / y_pred.shape[-1]

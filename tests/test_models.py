@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from nnedu import layers, losses
+from nnedu.backend import to_numpy
 from nnedu.gradcheck import numerical_gradient, rel_error
 from nnedu.layers import (
     Activation,
@@ -257,6 +258,19 @@ def test_predict_in_batches_equals_one_forward():
     np.testing.assert_allclose(model.predict(x, batch_size=8), model.forward(x), rtol=1e-14)
 
 
+def test_predict_returns_numpy_unless_asked_for_the_backends_array():
+    x, _ = blobs(n=10)
+    model = mlp()
+    on_host = model.predict(x, batch_size=4)
+    kept = model.predict(x, batch_size=4, to_host=False)   # the backend's array (CuPy: GPU)
+    assert type(on_host) is np.ndarray and on_host.shape == (10, 3)
+    assert type(kept) is type(model.forward(x)) and kept.shape == (10, 3)
+    np.testing.assert_array_equal(to_numpy(kept), on_host)
+    assert type(model.predict(x[:0], to_host=False)) is type(kept)     # an empty batch too
+    with pytest.raises(TypeError, match="to_host must be True or False"):
+        model.predict(x, to_host="yes")
+
+
 def test_evaluate_includes_the_regularization_penalty():
     x, y = blobs()
     model = Sequential([Dense(3, activation="softmax", input_shape=(4,),
@@ -326,7 +340,8 @@ def test_backward_returns_the_input_gradient():
     upstream = np.random.default_rng(0).normal(size=(5, 3))
     model.forward(x, training=True)
     dx = model.backward(upstream)
-    numeric = numerical_gradient(lambda xx: np.sum(model.forward(xx) * upstream), x.copy())
+    numeric = numerical_gradient(lambda xx: np.sum(to_numpy(model.forward(xx)) * upstream),
+                                 x.copy())
     assert rel_error(dx, numeric) < 1e-7
 
 
@@ -342,9 +357,9 @@ def test_class_weight_scales_each_samples_loss_and_gradient():
     weight = np.where(y == 0, 5.0, 1.0)
     loss = model.train_on_batch(x, y, class_weight={0: 5.0})
     assert loss == pytest.approx(np.sum(weight * per_sample) / 30, rel=1e-12)
-    weighted = model.layers[0].grads["kernel"].copy()
+    weighted = np.array(to_numpy(model.layers[0].grads["kernel"]))   # a copy on the host
     model.train_on_batch(x, y, class_weight={0: 2.0, 1: 2.0, 2: 2.0})
-    two = model.layers[0].grads["kernel"].copy()
+    two = np.array(to_numpy(model.layers[0].grads["kernel"]))
     model.train_on_batch(x, y)
     np.testing.assert_allclose(two, 2 * model.layers[0].grads["kernel"], rtol=1e-12)
     assert not np.allclose(weighted, model.layers[0].grads["kernel"])
@@ -418,7 +433,7 @@ def test_get_and_set_weights():
         other.set_weights(weights[:3])
 
 
-def test_save_and_load_give_identical_predictions(tmp_path):
+def test_save_and_load_of_a_conv_net_give_identical_predictions(tmp_path):
     model = Sequential([Input((8, 8, 1)), Conv2D(4, 3, padding="same", activation="relu"),
                         MaxPooling2D(2), Flatten(), Dropout(0.2),
                         Dense(5, activation="softmax", kernel_regularizer=L2(0.01))])

@@ -5,6 +5,10 @@ These are the slowest tests of the library (the CNN takes ~30 s on 2 cores);
 the time per epoch is measured by benchmarks/bench_training.py, not here.
 """
 
+import os
+
+import pytest
+
 from nnedu.data import load_digits, load_mnist_subset
 from nnedu.layers import Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D
 from nnedu.models import Sequential
@@ -33,6 +37,9 @@ def test_mlp_reaches_97_percent_on_the_digits():
     assert accuracy >= 0.97
 
 
+@pytest.mark.skipif(bool(os.environ.get("NNEDU_ARRAY_BACKEND")),
+                    reason="~30 s of training, too long for the stand-in run (make test-standin); "
+                           "test_stand_in.py trains a small CNN under the stand-in instead")
 def test_cnn_reaches_95_percent_on_the_mnist_subset():
     (x_train, y_train), (x_test, y_test) = load_mnist_subset()
     model = Sequential([

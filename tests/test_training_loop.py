@@ -13,6 +13,7 @@ import pytest
 
 import nnedu
 from nnedu import config, layers, models
+from nnedu.backend import to_numpy, xp
 from nnedu.gradcheck import numerical_gradient, rel_error
 from nnedu.layers import BatchNormalization, Conv2D, Dense, Input
 from nnedu.models import DivergenceWarning, Sequential
@@ -291,7 +292,7 @@ def test_float32_through_the_model():
         assert model.predict(x).dtype == np.float32
         assert model.predict(x.astype(int)).dtype == np.float32
         assert history.history["loss"][-1] < history.history["loss"][0]
-        size = model.weights[0].itemsize  # 4 once the layers build in floatx, 8 before
+        size = to_numpy(model.weights[0]).itemsize  # 4 once the layers build in floatx, 8 before
         assert f"Total params: 43 ({43 * size:.2f} B)" in model.summary_text()
     finally:
         config.set_floatx("float64")
@@ -348,12 +349,12 @@ def test_summary_of_a_model_with_an_input_still_has_the_keras_table():
 
 
 def test_a_loss_written_as_batch_mean_and_gradient_still_trains():
-    class HalfSquares(nnedu.losses.Loss):
+    class HalfSquares(nnedu.losses.Loss):  # written with xp, so that it also runs on the GPU
         def loss(self, y_true, y_pred):
-            return float(0.5 * np.sum((y_true - y_pred) ** 2) / len(y_pred))
+            return float(0.5 * xp.sum((y_true - y_pred) ** 2) / y_pred.shape[0])
 
         def gradient(self, y_true, y_pred):
-            return (y_pred - y_true) / len(y_pred)
+            return (y_pred - y_true) / y_pred.shape[0]
 
     x, y = blobs(n=12)
     targets = np.eye(3)[y]

@@ -13,6 +13,7 @@ chapter 10's lesson passes the CNN it trained.
 
 import numpy as np
 
+from nnedu.backend import to_numpy
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, int_slider
 
@@ -20,12 +21,16 @@ MAPS_PER_ROW = 6
 
 
 def layer_outputs(model, image):
-    """[(layer, output)] for one image (H, W, C) run through every layer (training=False)."""
-    x = image[None]
+    """[(layer, output)] for one image (H, W, C) run through every layer (training=False).
+
+    Each output is one sample's, as a NumPy array for matplotlib (``to_numpy``: the
+    layers compute with the backend, e.g. on the GPU).
+    """
+    x = image[None, ...]
     outputs = []
     for layer in model.layers:
         x = layer.forward(x, training=False)
-        outputs.append((layer, x[0]))
+        outputs.append((layer, to_numpy(x[0, ...])))
     return outputs
 
 
@@ -37,7 +42,7 @@ class CNNExplorer(Explorer):
     """Controls: digit (which test image). Attributes: outputs, probabilities."""
 
     def __init__(self, model, images, labels, index=0, class_names=None):
-        images, labels = np.asarray(images), np.asarray(labels)
+        images, labels = to_numpy(images), to_numpy(labels)  # NumPy, for matplotlib
         if images.ndim != 4:
             raise ValueError(f"cnn_explorer expects images of shape (N, H, W, C), but got an "
                              f"array of shape {images.shape}")

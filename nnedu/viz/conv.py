@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from nnedu.backend import to_numpy
 from nnedu.conv import conv2d_forward, output_size
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, int_slider
@@ -201,7 +202,8 @@ class ConvExplorer(Explorer):
         image = self.uploaded if name == "uploaded" else make_image(name)
         padded = np.pad(image, p)
         y, _ = conv2d_forward(padded[None, :, :, None], kernel[:, :, None, None], stride=s)
-        self.image, self.kernel, self.padded, self.out = image, kernel, padded, y[0, :, :, 0]
+        out = to_numpy(y[0, :, :, 0])  # computed with the backend, plotted from NumPy
+        self.image, self.kernel, self.padded, self.out = image, kernel, padded, out
         n = padded.shape[0]
         self.in_image.set_data(padded)
         self.in_image.set_extent((-p - 0.5, n - p - 0.5, n - p - 0.5, -p - 0.5))
