@@ -198,3 +198,23 @@ def test_the_conv_explorer_plots_the_stand_ins_feature_map_as_numpy(stand_in):
     np.testing.assert_allclose(ex.out, expected, atol=1e-12)
     np.testing.assert_allclose(ex.out_image.get_array(), expected, atol=1e-12)
     ex.figure.canvas.draw()
+
+
+def test_the_softmax_perceptron_and_init_explorers_compute_under_the_stand_in(stand_in):
+    _agg()
+    from nnedu import viz
+
+    ex = viz.softmax_explorer((2.0, 1.0, 0.1), true_class=0)   # the loss gradient is a strict array
+    assert "p = [0.659, 0.242, 0.099]" in ex.readout
+    assert "cross-entropy 0.4170" in ex.readout               # -ln 0.659
+
+    ex = viz.perceptron_explorer("and", learning_rate=1.0, seed=None)   # computes on the host
+    assert type(ex.model.weights_) is np.ndarray
+    assert ex.title.get_text() == "AND, perceptron rule, lr 1: converged, epoch 6 made no mistake"
+
+    ex = viz.init_explorer(depth=5, initializer="zeros", activation="tanh")
+    assert all(type(a) is np.ndarray for a in ex.layers)      # brought to the host to plot
+    np.testing.assert_array_equal(ex.stds, 0.0)               # zero weights: every unit equal
+    ex.controls["initializer"].value = "glorot_uniform"
+    assert np.all(ex.stds > 0.05)
+    ex.figure.canvas.draw()

@@ -17,7 +17,7 @@ log scale. What to look for:
 - glorot_uniform with tanh and he_normal with relu keep the spread about the
   same in every layer: that is what they were derived for.
 
-Pure NumPy and fast (a few ms for 20 layers), so the picture follows the sliders.
+Fast (a few ms for 20 layers), so the picture follows the sliders.
 """
 
 import numpy as np
@@ -25,6 +25,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from nnedu import activations, initializers
+from nnedu.backend import to_numpy, xp
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, int_slider, log_slider
 
@@ -41,15 +42,16 @@ def forward_activations(x, kernels, activation="tanh"):
     a_0 = x; z_l = a_(l-1) @ W_l; a_l = f(z_l) for l = 1 .. len(kernels).
 
     x: (batch, units); kernels: list of (units, units) arrays W_l.
-    Returns a list with one (batch, units) array a_l per layer.
+    Returns a list with one (batch, units) NumPy array a_l per layer (computed
+    with the active backend, then brought to the host for plotting).
     Overflow (relu with large weights) gives inf/nan without warnings.
     """
     f = activations.get(activation)
-    layers, a = [], x
+    layers, a = [], xp.asarray(x)
     with np.errstate(all="ignore"):  # exploding activations are part of the lesson
         for kernel in kernels:
             a = f(a @ kernel)
-            layers.append(a)
+            layers.append(to_numpy(a))
     return layers
 
 

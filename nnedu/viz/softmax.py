@@ -10,6 +10,7 @@ p - y: negative (push the logit up) only for the true class.
 
 import numpy as np
 
+from nnedu.backend import to_numpy
 from nnedu.losses import softmax_cross_entropy
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, float_slider
@@ -55,7 +56,7 @@ class SoftmaxExplorer(Explorer):
         true = self.controls["true_class"].value
         loss, grad = softmax_cross_entropy(z, np.array([true]))
         y = np.eye(3)[true]
-        p = grad[0] + y  # grad = (p - y) / N with N = 1
+        p = to_numpy(grad)[0] + y  # grad = (p - y) / N with N = 1
         for k in range(3):
             self.p_bars[k].set_height(p[k])
             self.p_bars[k].set_linewidth(2.5 if k == true else 0)
