@@ -19,8 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
-from nnedu import optimizers, surfaces
-from nnedu import quadratic
+from nnedu import optimizers, quadratic, surfaces
 from nnedu._validate import as_float_array, check_int
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, float_slider, int_slider, log_slider
