@@ -70,8 +70,9 @@ def test_optimal_buttons_set_the_librarys_rates_and_the_label_shows_them():
     for number in (gd, heavy_lr, heavy_beta):
         assert f"{number:.4g}" in ex.analysis_text
     assert ex.analysis_text in ex.analysis.value and ex.analysis in ex.widget.children
-    count = ex.redraw_count
+    count, before = ex.redraw_count, ex.render_rgba()
     ex.controls["optimal_lr"].click()
+    assert np.any(ex.render_rgba() != before)                     # the picture follows
     assert ex.controls["learning_rate"].value == gd and ex.controls["momentum"].value == 0.9
     assert ex.redraw_count == count + 1
     assert "SGD, lr=0.0952:" in ex.readout
@@ -86,6 +87,7 @@ def test_optimal_buttons_set_the_librarys_rates_and_the_label_shows_them():
     assert f"GD + momentum oscillates (error × {rate:.3f} per step)" in ex.analysis_text
     stars = np.transpose(ex.quadratic.stars.get_data())
     np.testing.assert_allclose(stars, [[gd, 0.0], [heavy_lr, heavy_beta]])
+    np.testing.assert_allclose(ex.quadratic.point.get_xydata(), stars[1:])  # on the star
 
 
 def test_the_split_lines_are_the_librarys_loss_per_direction():
