@@ -17,7 +17,7 @@ pytestmark = list(WARNINGS_AS_ERRORS)
 
 def drawn_map(ex, surface):
     """The map's cells as drawn: codes (B, L), lr centres (L,), momentum centres (B,)."""
-    mesh = ex.quadratic.meshes[surface]
+    mesh = ex.quadratic_panels.meshes[surface]
     assert mesh.get_visible()
     corners = mesh.get_coordinates()                      # (B + 1, L + 1, 2): the cell edges
     codes = np.asarray(mesh.get_array()).reshape(corners.shape[0] - 1, corners.shape[1] - 1)
@@ -49,15 +49,15 @@ def test_the_drawn_map_diverges_from_two_over_lambda_max_at_momentum_zero(surfac
 
 def test_the_marker_moves_with_the_sliders_and_only_the_marker():
     ex = viz.lr_explorer("ravine", ("sgd", "momentum"), learning_rate=0.05, momentum=0.9)
-    assert [list(d) for d in ex.quadratic.point.get_data()] == [[0.05], [0.9]]
-    assert [list(d) for d in ex.quadratic.gd_point.get_data()] == [[0.05], [0.0]]
-    before, mesh = ex.render_rgba(), ex.quadratic.meshes["ravine"]
+    assert [list(d) for d in ex.quadratic_panels.point.get_data()] == [[0.05], [0.9]]
+    assert [list(d) for d in ex.quadratic_panels.gd_point.get_data()] == [[0.05], [0.0]]
+    before, mesh = ex.render_rgba(), ex.quadratic_panels.meshes["ravine"]
     count = len(ex._backgrounds)
     ex.controls["learning_rate"].value = 0.2
     ex.controls["momentum"].value = 0.3
-    assert [list(d) for d in ex.quadratic.point.get_data()] == [[0.2], [0.3]]
+    assert [list(d) for d in ex.quadratic_panels.point.get_data()] == [[0.2], [0.3]]
     assert np.any(ex.render_rgba() != before)
-    assert ex.quadratic.meshes["ravine"] is mesh and len(ex._backgrounds) == count  # cached
+    assert ex.quadratic_panels.meshes["ravine"] is mesh and len(ex._backgrounds) == count  # cached
     check_fast_path_matches_full_draw(ex)
 
 
@@ -85,9 +85,9 @@ def test_optimal_buttons_set_the_librarys_rates_and_the_label_shows_them():
     assert ex.controls["momentum"].value == heavy_beta
     rate = np.sqrt(heavy_beta)                                    # (sqrt 20 - 1)/(sqrt 20 + 1)
     assert f"GD + momentum oscillates (error × {rate:.3f} per step)" in ex.analysis_text
-    stars = np.transpose(ex.quadratic.stars.get_data())
+    stars = np.transpose(ex.quadratic_panels.stars.get_data())
     np.testing.assert_allclose(stars, [[gd, 0.0], [heavy_lr, heavy_beta]])
-    np.testing.assert_allclose(ex.quadratic.point.get_xydata(), stars[1:])  # on the star
+    np.testing.assert_allclose(ex.quadratic_panels.point.get_xydata(), stars[1:])  # on the star
 
 
 def test_the_split_lines_are_the_librarys_loss_per_direction():
@@ -101,18 +101,18 @@ def test_the_split_lines_are_the_librarys_loss_per_direction():
         for momentum, kind in ((beta, "momentum"), (0.0, "gd")):
             split = quadratic.loss_per_direction([1.0, 20.0], start, lr_value, momentum, 40)
             for d, axis in enumerate("xy"):
-                x, y = ex.quadratic.lines[axis, kind].get_data()
+                x, y = ex.quadratic_panels.lines[axis, kind].get_data()
                 np.testing.assert_array_equal(x, np.arange(41))
                 np.testing.assert_array_equal(y, lr_quadratic.drawn(split[:, d]))
     # the two directions add up to the loss curve of the Momentum optimizer (top right)
     ex.controls["learning_rate"].value, ex.controls["momentum"].value = 0.05, 0.5
-    total = sum(ex.quadratic.lines[axis, "momentum"].get_ydata() for axis in "xy")
+    total = sum(ex.quadratic_panels.lines[axis, "momentum"].get_ydata() for axis in "xy")
     np.testing.assert_allclose(total, ex.curves["momentum"].get_ydata(), rtol=1e-9)
 
 
 def test_a_diverging_direction_leaves_a_gap_not_a_warning():
     ex = viz.lr_explorer("ravine", ("sgd",), learning_rate=0.5, momentum=0.0, steps=500)
-    y = ex.quadratic.lines["y", "gd"].get_ydata()          # |1 - 0.5 * 20| = 9 per step
+    y = ex.quadratic_panels.lines["y", "gd"].get_ydata()          # |1 - 0.5 * 20| = 9 per step
     assert np.isnan(y[-1]) and y[1] == pytest.approx(0.5 * 20 * (9 * 1.0) ** 2)
     assert "plain GD diverges (error × 9.000 per step)" in ex.analysis_text
 
@@ -121,18 +121,20 @@ def test_other_surfaces_grey_the_panels_and_disable_the_buttons():
     ex = viz.lr_explorer("ravine", ("sgd",), learning_rate=0.05)
     before = ex.render_rgba()
     ex.controls["surface"].value = "rosenbrock"
-    assert not ex.quadratic.meshes["ravine"].get_visible()
-    assert not any(line.get_visible() for line in ex.quadratic.lines.values())
-    assert not ex.quadratic.point.get_visible()
+    assert not ex.quadratic_panels.meshes["ravine"].get_visible()
+    assert not any(line.get_visible() for line in ex.quadratic_panels.lines.values())
+    assert not ex.quadratic_panels.point.get_visible()
     assert all("rosenbrock is not a quadratic bowl" in note.get_text()
-               for note in ex.quadratic.notes)
+               for note in ex.quadratic_panels.notes)
     assert ex.controls["optimal_lr"].disabled and ex.controls["optimal_momentum"].disabled
     assert ex.analysis_text.startswith("rosenbrock is not a quadratic bowl")
     value = ex.controls["learning_rate"].value
     ex.set_optimal("lr")                                   # what a click would do: nothing
+    with pytest.raises(ValueError, match="which"):
+        ex.set_optimal("adam")
     assert ex.controls["learning_rate"].value == value
     ex.controls["surface"].value = "ravine"
-    assert ex.quadratic.meshes["ravine"].get_visible() and not ex.controls["optimal_lr"].disabled
+    assert ex.quadratic_panels.meshes["ravine"].get_visible() and not ex.controls["optimal_lr"].disabled
     assert np.mean(ex.render_rgba() != before) < 1e-3      # the same picture as before
 
 

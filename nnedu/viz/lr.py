@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
 from nnedu import optimizers, quadratic, surfaces
-from nnedu._validate import as_float_array, check_int
+from nnedu._validate import as_float_array, check_choice, check_int
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, float_slider, int_slider, log_slider
 from nnedu.viz.lr_quadratic import QuadraticPanels
@@ -110,6 +110,7 @@ class LearningRateExplorer(Explorer):
     def set_optimal(self, which):
         """The buttons: "lr" sets the learning rate to plain GD's best, 2 / (λmin + λmax);
         "momentum" sets learning rate and momentum to ``quadratic.optimal_momentum``."""
+        check_choice(which, ["lr", "momentum"], "which")
         curvatures = surfaces.get(self.controls["surface"].value).curvatures
         if curvatures is None:
             return  # the buttons are disabled on the other surfaces
@@ -126,9 +127,9 @@ class LearningRateExplorer(Explorer):
                                      gridspec_kw={"width_ratios": [1.15, 1]})
         (ax, ax_loss), (ax_map, ax_split) = axes
         self.figure, self.ax, self.ax_loss = fig, ax, ax_loss
-        self.quadratic = QuadraticPanels(ax_map, ax_split)
+        self.quadratic_panels = QuadraticPanels(ax_map, ax_split)
         self.ax_map, self.ax_split = ax_map, ax_split
-        self.animate(*self.quadratic.animated())
+        self.animate(*self.quadratic_panels.animated())
         self._contours = {}
         self.paths, self.ends, self.curves, self.notes = {}, {}, {}, {}
         for name in OPTIMIZERS:
@@ -165,7 +166,7 @@ class LearningRateExplorer(Explorer):
         self.ax.set_title(f"{surf.name}: f = {surf.formula}", fontsize=style.TITLE_SIZE)
         minima = np.array(surf.minima, dtype=float)
         self.minima.set_data(minima[:, 0], minima[:, 1])
-        self.quadratic.set_surface(surf, self._loss_top(surf))
+        self.quadratic_panels.set_surface(surf, self._loss_top(surf))
         for key in ("optimal_lr", "optimal_momentum"):
             self.controls[key].disabled = surf.curvatures is None
         self._surface_name = surf.name
@@ -210,7 +211,7 @@ class LearningRateExplorer(Explorer):
 
     def _update_analysis(self, surf, start, v):
         """The lower panels and the line of numbers under the controls."""
-        text = self.quadratic.update(v["learning_rate"], v["momentum"], start, v["steps"],
+        text = self.quadratic_panels.update(v["learning_rate"], v["momentum"], start, v["steps"],
                                      axis_steps(v["steps"]))
         if surf.curvatures is None:
             text = (f"{surf.name} is not a quadratic bowl: the map, the split and the optimal "
