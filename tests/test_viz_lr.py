@@ -194,3 +194,18 @@ def test_steps_axis_lengths_and_a_step_change_reuses_the_background():
     assert len(ex._backgrounds) == count and ex.ax_loss.get_xlim() == (0, 100)
     assert len(ex.curves["sgd"].get_xdata()) == 81
     check_fast_path_matches_full_draw(ex)
+
+
+def test_the_maps_speed_line_is_where_the_library_says_the_error_shrinks_by_0_9():
+    ex = viz.lr_explorer("ravine", ("sgd",), learning_rate=0.05)
+    lines = ex.quadratic_panels.rate_lines["ravine"]
+    assert list(lines.levels) == [0.9]
+    vertices = np.concatenate(lines.allsegs[0])
+    assert len(vertices) > 50
+    rates = [quadratic.convergence_map([a], [b], [1.0, 20.0])[0, 0] for a, b in vertices]
+    # the line is interpolated between the cells (4.7 % apart in lr): close, except where
+    # the rate has a kink (eigenvalues turning complex) or rises steeply to divergence
+    off = np.abs(np.array(rates) - 0.9)
+    assert np.median(off) < 0.005 and np.mean(off < 0.02) > 0.75 and off.max() < 0.2
+    ex.controls["surface"].value = "saddle"                 # hidden with the map
+    assert not any(t.get_visible() for t in lines.labelTexts)

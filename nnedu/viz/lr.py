@@ -24,6 +24,7 @@ from nnedu._validate import as_float_array, check_choice, check_int
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, float_slider, int_slider, log_slider
 from nnedu.viz.lr_quadratic import QuadraticPanels
+from nnedu.viz.lr_quadratic import set_contours_visible as _set_visible
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
 COLORS = {"sgd": style.BLUE, "momentum": style.ORANGE, "nesterov": style.GREEN,
@@ -288,18 +289,6 @@ def _summary(name, learning_rate, surf, points, diverged):
 
 
 _GRIDS = {}
-
-
-def _set_visible(contour_set, visible):
-    """Show or hide a filled contour plot.
-
-    From matplotlib 3.8 a contour set is one artist; in 3.7 it is a list of collections.
-    """
-    if hasattr(contour_set, "set_visible"):
-        contour_set.set_visible(visible)
-    else:
-        for collection in contour_set.collections:
-            collection.set_visible(visible)
 
 
 def _grid(name):

@@ -30,7 +30,22 @@ MAP_LEARNING_RATES = 10.0 ** (np.arange(-200, 51) / 50)
 MAP_MOMENTA = np.arange(100) / 100
 BEHAVIOUR_COLORS = (style.GREEN, style.ORANGE, style.VERMILLION)  # converges, oscillates, diverges
 DIRECTION_COLORS = ("#444444", style.SKY_BLUE)                      # the x and y directions
+RATE_LEVELS = (0.9,)  # the map's line: the error shrinks by this factor per step
 FLOOR = 1e-16  # a loss of 0 (the minimum reached) is drawn here on the log axis
+
+
+def set_contours_visible(contour_set, visible):
+    """Show or hide a contour plot and its labels.
+
+    From matplotlib 3.8 a contour set is one artist; in 3.7 it is a list of collections.
+    """
+    if hasattr(contour_set, "set_visible"):
+        contour_set.set_visible(visible)
+    else:
+        for collection in contour_set.collections:
+            collection.set_visible(visible)
+    for label in getattr(contour_set, "labelTexts", ()):
+        label.set_visible(visible)
 
 
 def _pale(color, amount=0.55):
@@ -70,7 +85,7 @@ class QuadraticPanels:
 
     def __init__(self, ax_map, ax_split):
         self.ax_map, self.ax_split = ax_map, ax_split
-        self.meshes, self.curvatures = {}, None
+        self.meshes, self.rate_lines, self.curvatures = {}, {}, None
         (self.point,) = ax_map.plot([], [], "o", ms=9, color=style.BLACK, mec="white",
                                     mew=1.5, zorder=6, label="now: lr, momentum")
         (self.gd_point,) = ax_map.plot([], [], "o", ms=8, mfc="none", mec=style.BLACK,
@@ -115,6 +130,8 @@ class QuadraticPanels:
         """Show the map of a quadratic surface (computed once), or grey both panels."""
         for mesh in self.meshes.values():
             mesh.set_visible(False)
+        for lines in self.rate_lines.values():
+            set_contours_visible(lines, False)
         self.curvatures = surf.curvatures
         quadratic_surface = surf.curvatures is not None
         for artist in (self.stars, self.edge_note, self.legend, *self.animated()):
@@ -132,13 +149,11 @@ class QuadraticPanels:
             self.ax_split.get_legend().set_visible(False)
 
     def _show_map(self, surf):
+        """The map of a surface: made on its first visit, then shown and hidden."""
         if surf.name not in self.meshes:
-            codes = quadratic.behaviour_map(MAP_LEARNING_RATES, MAP_MOMENTA, surf.curvatures)
-            self.meshes[surf.name] = self.ax_map.pcolormesh(
-                _edges(MAP_LEARNING_RATES, True), _edges(MAP_MOMENTA, False), codes,
-                cmap=ListedColormap([_pale(c) for c in BEHAVIOUR_COLORS]), vmin=-0.5,
-                vmax=2.5, zorder=1, rasterized=True)
+            self.meshes[surf.name], self.rate_lines[surf.name] = self._draw_map(surf.curvatures)
         self.meshes[surf.name].set_visible(True)
+        set_contours_visible(self.rate_lines[surf.name], True)
         lam = np.array(surf.curvatures)
         gd = quadratic.optimal_learning_rate(lam)
         heavy = quadratic.optimal_momentum(lam)
@@ -146,6 +161,20 @@ class QuadraticPanels:
         edge = 2 / lam.max()
         self.edge_note.set_position((edge * 1.08, 0.03))
         self.edge_note.set_text(f"← 2/λmax = {edge:.3g}")
+
+    def _draw_map(self, curvatures):
+        """The behaviour of every cell (colours) and lines of equal speed: where the error
+        shrinks by RATE_LEVELS per step (``quadratic.convergence_map``)."""
+        codes = quadratic.behaviour_map(MAP_LEARNING_RATES, MAP_MOMENTA, curvatures)
+        mesh = self.ax_map.pcolormesh(
+            _edges(MAP_LEARNING_RATES, True), _edges(MAP_MOMENTA, False), codes,
+            cmap=ListedColormap([_pale(c) for c in BEHAVIOUR_COLORS]), vmin=-0.5, vmax=2.5,
+            zorder=1, rasterized=True)
+        rates = quadratic.convergence_map(MAP_LEARNING_RATES, MAP_MOMENTA, curvatures)
+        lines = self.ax_map.contour(MAP_LEARNING_RATES, MAP_MOMENTA, rates, levels=RATE_LEVELS,
+                                    colors="#555555", linewidths=0.8, zorder=2)
+        self.ax_map.clabel(lines, fmt=lambda r: f"×{r:g}/step", fontsize=style.TEXT_SIZE - 1)
+        return mesh, lines
 
     def _legend_split(self, curvatures):
         labels = [f"{axis} (λ = {lam:g}), GD + momentum" for axis, lam in zip("xy", curvatures)]
