@@ -34,12 +34,17 @@ import numpy as np
 from nnedu.viz import style
 
 LEARNING_RATES = tuple(np.geomspace(1e-3, 3e-3, 25))  # all new: nothing comes from a cache
+MOMENTA = tuple(np.linspace(0.5, 0.6, 25))
 # (explorer, keyword arguments, control changed, values it goes through in turn, target s)
 CASES = [
     ("lr_explorer", {}, "learning_rate", LEARNING_RATES, 0.1),
-    ("lr_explorer", {"optimizers": ("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
-                                    "adam"), "steps": 500}, "learning_rate", LEARNING_RATES, 0.1),
+    ("lr_explorer", {"optimizers": ("sgd", "momentum", "nesterov", "adagrad", "adadelta",
+                                    "rmsprop", "adam"), "steps": 500}, "learning_rate",
+     LEARNING_RATES, 0.1),
     ("lr_explorer", {}, "surface", ("bowl", "ravine"), 0.1),
+    # the ravine: the (lr, momentum) map's marker and the loss per eigen-direction move too
+    ("lr_explorer", {"surface": "ravine"}, "momentum", MOMENTA, 0.1),
+    ("lr_explorer", {"surface": "ravine"}, "steps", tuple(range(51, 100)), 0.1),
     ("activation_explorer", {}, "layers", (10, 20), 0.1),
     ("activation_explorer", {}, "function", ("tanh", "gelu"), 0.1),
     ("softmax_explorer", {}, "z0", (1.0, 2.0), 0.1),

@@ -42,20 +42,51 @@ def spectral_radius(learning_rate, momentum, curvature):
                                                              curvature)))))
 
 
+BEHAVIOURS = ("converges", "oscillates", "diverges")  # the codes 0, 1, 2 of behaviour_map
+
+
+def step_eigenvalues(learning_rates, momenta, curvature):
+    """M's two eigenvalues for every (momentum, learning rate) pair of a grid.
+
+    A 2x2 matrix's eigenvalues solve z^2 - trace z + det = 0; here trace(M) =
+    1 - alpha lambda + beta and det(M) = beta, so
+
+        z = (trace +- sqrt(trace^2 - 4 beta)) / 2      (complex when trace^2 < 4 beta).
+
+    learning_rates (L,), momenta (B,) -> complex array (B, L, 2).
+    """
+    alpha = np.asarray(learning_rates, dtype=float)[None, :]
+    beta = np.asarray(momenta, dtype=float)[:, None]
+    trace = 1.0 - alpha * curvature + beta
+    root = np.sqrt((trace**2 - 4.0 * beta).astype(complex))
+    return np.stack([(trace + root) / 2.0, (trace - root) / 2.0], axis=-1)
+
+
 def classify(learning_rate, momentum, curvatures):
     """"converges", "oscillates" (converges with sign flips or spirals) or "diverges".
 
     curvatures: the eigenvalues lambda_i (> 0) of the bowl. The worst direction decides.
     """
+    code = behaviour_map([learning_rate], [momentum], curvatures)[0, 0]
+    return BEHAVIOURS[code]
+
+
+def behaviour_map(learning_rates, momenta, curvatures):
+    """What a run does on a grid: int array (len(momenta), len(learning_rates)).
+
+    0 converges, 1 oscillates, 2 diverges (the names are BEHAVIOURS[code]).
+    Diverges: some direction has an eigenvalue of magnitude >= 1. Oscillates:
+    otherwise, some direction has a complex (a spiral) or negative (sign flips)
+    eigenvalue. The worst direction decides.
+    """
     curvatures = _curvatures(curvatures)
-    worst = "converges"
+    codes = np.zeros((len(momenta), len(learning_rates)), dtype=int)
     for lam in curvatures:
-        eig = np.linalg.eigvals(step_matrix(learning_rate, momentum, lam))
-        if np.max(np.abs(eig)) >= 1.0:
-            return "diverges"
-        if np.any(np.abs(eig.imag) > 1e-12) or np.any(eig.real < 0):
-            worst = "oscillates"
-    return worst
+        eig = step_eigenvalues(learning_rates, momenta, lam)
+        wobbles = np.any((np.abs(eig.imag) > 1e-12) | (eig.real < 0), axis=-1)
+        grows = np.max(np.abs(eig), axis=-1) >= 1.0
+        codes = np.maximum(codes, np.where(grows, 2, np.where(wobbles, 1, 0)))
+    return codes
 
 
 def convergence_map(learning_rates, momenta, curvatures):
@@ -64,10 +95,10 @@ def convergence_map(learning_rates, momenta, curvatures):
     Values >= 1 diverge; the smaller, the faster the run converges.
     """
     curvatures = _curvatures(curvatures)
-    rates = np.empty((len(momenta), len(learning_rates)))
-    for i, beta in enumerate(momenta):
-        for j, alpha in enumerate(learning_rates):
-            rates[i, j] = max(spectral_radius(alpha, beta, lam) for lam in curvatures)
+    rates = np.zeros((len(momenta), len(learning_rates)))
+    for lam in curvatures:
+        eig = step_eigenvalues(learning_rates, momenta, lam)
+        rates = np.maximum(rates, np.max(np.abs(eig), axis=-1))
     return rates
 
 

@@ -32,7 +32,9 @@ class Surface:
     """A loss surface f(x, y); subclasses define ``_f`` and ``_grad`` on x and y.
 
     Attributes: name, formula (str), start (2,), box (xmin, xmax, ymin, ymax),
-    minima (k, 2) array of the points where f has a local minimum.
+    minima (k, 2) array of the points where f has a local minimum, and
+    curvatures: (lambda_x, lambda_y) when f = 1/2 (lambda_x x^2 + lambda_y y^2), a
+    quadratic bowl whose eigen-directions are the axes (see nnedu.quadratic), else None.
     """
 
     name = "surface"
@@ -40,6 +42,7 @@ class Surface:
     start = (0.0, 0.0)
     box = (-1.0, 1.0, -1.0, 1.0)
     minima = ()
+    curvatures = None
 
     def f(self, w):
         """The loss at w. w: (2,) or (2, ...) -> float or array (...)."""
@@ -93,6 +96,7 @@ class Surface:
 class Bowl(Surface):
     name, formula = "bowl", "x^2 + y^2"
     start, box, minima = (-4.0, 3.0), (-5.0, 5.0, -5.0, 5.0), ((0.0, 0.0),)
+    curvatures = (2.0, 2.0)  # x^2 + y^2 = 1/2 (2 x^2 + 2 y^2)
 
     def _f(self, x, y):
         return x**2 + y**2
@@ -104,6 +108,7 @@ class Bowl(Surface):
 class Ravine(Surface):
     name, formula = "ravine", "0.5 x^2 + 10 y^2"
     start, box, minima = (-4.5, 1.0), (-5.0, 5.0, -2.0, 2.0), ((0.0, 0.0),)
+    curvatures = (1.0, 20.0)  # 0.5 x^2 + 10 y^2 = 1/2 (1 x^2 + 20 y^2)
 
     def _f(self, x, y):
         return 0.5 * x**2 + 10 * y**2

@@ -527,7 +527,12 @@ assert two.f(ends[(1.8, 1.5)]) > two.f(ends[(-1.8, 1.5)])
 #   computed above), then add momentum;
 # - Rosenbrock with SGD against Adam at the same rate;
 # - the saddle with a start at $y = 0.01$ and at $y = 0$ exactly;
-# - two minima: move the start until the run lands in the other well.
+# - two minima: move the start until the run lands in the other well;
+# - the ravine or the bowl, lower row: the map shows, for every (learning rate, momentum),
+#   whether gradient descent with momentum converges, oscillates or diverges on that bowl
+#   (the black dot is the sliders' setting, the ring below it plain GD at the same rate),
+#   and the right panel splits the loss into the two eigen-directions. Press "optimal lr"
+#   and "optimal momentum" and compare how fast each direction shrinks.
 
 # %%
 explorer = viz.lr_explorer(surface="ravine", optimizers=("sgd", "momentum", "adam"),

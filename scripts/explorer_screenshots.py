@@ -1,6 +1,6 @@
 """Draw every explorer in nnedu.viz as a PNG for the README's explorer table.
 
-    python scripts/explorer_screenshots.py [--out docs/explorers]
+    python scripts/explorer_screenshots.py [--out docs/explorers] [--only lr conv ...]
 
 Each explorer is made with the arguments below, headless (no browser, no kernel), and
 saved with ``render_png()``: exactly the picture a notebook shows under its controls.
@@ -43,7 +43,8 @@ def explorers():
          lambda: viz.graph_explorer()),
         ("backprop", "06: a chain of sigmoid units: each layer's gradient, one step right and wrong",
          lambda: viz.backprop_explorer()),
-        ("lr", "07: optimizers on a loss surface", lambda: viz.lr_explorer()),
+        ("lr", "07: optimizers on a loss surface; on a bowl, the (lr, momentum) map",
+         lambda: viz.lr_explorer("ravine", ("sgd", "momentum", "adam"), learning_rate=0.05)),
         ("batch_size", "07: batch sizes on a real training run",
          lambda: viz.batch_size_explorer()),
         ("init", "08: initialization and the activations of each layer",
@@ -59,9 +60,18 @@ def explorers():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "docs" / "explorers")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="draw only these pictures (file names without .png)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, what, make in explorers():
+    chosen = explorers()
+    if args.only:
+        unknown = set(args.only) - {name for name, _, _ in chosen}
+        if unknown:
+            parser.error(f"unknown picture(s) {sorted(unknown)}; choose from "
+                         f"{[name for name, _, _ in chosen]}")
+        chosen = [entry for entry in chosen if entry[0] in args.only]
+    for name, what, make in chosen:
         start = time.perf_counter()
         path = args.out / f"{name}.png"
         path.write_bytes(make().render_png())

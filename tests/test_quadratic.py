@@ -82,3 +82,41 @@ def test_bad_curvatures_and_start_are_refused():
         quadratic.classify(0.1, 0.0, [1.0, -2.0])
     with pytest.raises(ValueError, match=r"one entry per curvature \(2\), but got shape \(3,\)"):
         quadratic.loss_per_direction(RAVINE, [1.0, 2.0, 3.0], 0.1)
+
+
+def test_closed_form_eigenvalues_are_those_of_the_step_matrix():
+    lrs, momenta = np.geomspace(1e-3, 0.5, 17), np.linspace(0.0, 0.99, 11)
+    eig = quadratic.step_eigenvalues(lrs, momenta, 25.0)
+    assert eig.shape == (11, 17, 2)
+    for i, beta in enumerate(momenta):
+        for j, alpha in enumerate(lrs):
+            want = np.sort_complex(np.linalg.eigvals(quadratic.step_matrix(alpha, beta, 25.0)))
+            np.testing.assert_allclose(np.sort_complex(eig[i, j]), want, atol=1e-9)
+
+
+def test_the_maps_agree_with_the_step_matrix_point_by_point():
+    lrs, momenta = np.geomspace(1e-3, 0.5, 23), np.linspace(0.0, 0.99, 12)
+    codes = quadratic.behaviour_map(lrs, momenta, RAVINE)
+    rates = quadratic.convergence_map(lrs, momenta, RAVINE)
+    for i, beta in enumerate(momenta):
+        for j, alpha in enumerate(lrs):
+            eigs = [np.linalg.eigvals(quadratic.step_matrix(alpha, beta, lam)) for lam in RAVINE]
+            radius = max(np.max(np.abs(e)) for e in eigs)
+            assert rates[i, j] == pytest.approx(radius, rel=1e-9)
+            if radius >= 1 + 1e-9:
+                assert codes[i, j] == 2
+            elif radius < 1 - 1e-9:
+                wobbles = any(np.any((np.abs(e.imag) > 1e-6) | (e.real < -1e-9)) for e in eigs)
+                settled = all(np.all((np.abs(e.imag) < 1e-15) & (e.real > 1e-9)) for e in eigs)
+                if wobbles:
+                    assert codes[i, j] == 1
+                elif settled:
+                    assert codes[i, j] == 0
+    assert set(np.unique(codes)) == {0, 1, 2}          # the grid shows all three
+    assert quadratic.BEHAVIOURS[codes[0, 0]] == quadratic.classify(lrs[0], 0.0, RAVINE)
+
+
+def test_plain_gd_edge_is_exact_on_the_grid():
+    # trace^2 - 4 beta = (1 - alpha lambda)^2 at beta = 0: the closed form gives 1 - alpha
+    # lambda and 0 exactly, so alpha = 2 / lambda_max is on the diverging side (|-1| >= 1)
+    assert quadratic.behaviour_map([0.08, 0.1], [0.0], RAVINE[:1] + [20.0]).tolist() == [[1, 2]]

@@ -127,3 +127,20 @@ def test_descend_follows_the_optimizer_and_reports_divergence():
     # y = 2, so 81 at step 4 is out
     assert diverged == 4 and len(points) == 4
     assert np.allclose(points[:, 1], [1.0, -3.0, 9.0, -27.0])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_curvatures_name_the_quadratic_bowls(name):
+    surf = surfaces.get(name)
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-3, 3, size=(2, 50))
+    if surf.curvatures is None:       # not a quadratic: f differs from every 1/2 w^T H w
+        h = surf.hessian(np.array(surf.minima[0], dtype=float))
+        shifted = points + np.array(surf.minima[0], dtype=float)[:, None]
+        quad = surf.f(np.array(surf.minima[0], dtype=float)) + 0.5 * np.einsum(
+            "in,ij,jn->n", points, h, points)
+        assert not np.allclose(surf.f(shifted), quad, rtol=1e-6)
+        return
+    lam = np.array(surf.curvatures)
+    np.testing.assert_allclose(surf.f(points), 0.5 * np.einsum("i,in->n", lam, points**2))
+    np.testing.assert_allclose(surf.hessian(np.zeros(2)), np.diag(lam), atol=1e-6)

@@ -1,25 +1,38 @@
 """The learning-rate explorer: optimizers walking down a loss surface (chapter 07).
 
-Left: the contour plot of a surface of two weights with one trajectory per
-optimizer. Right: the loss after every step (log scale, distance to the best
+Top left: the contour plot of a surface of two weights with one trajectory per
+optimizer. Top right: the loss after every step (log scale, distance to the best
 value). A trajectory that leaves the picture by far or turns into inf/nan is
 stopped, drawn up to that point and labelled "diverged at step k".
+
+Bottom (``lr_quadratic.QuadraticPanels``), on the quadratic surfaces (bowl,
+ravine): the map of (learning rate, momentum) where GD + momentum converges,
+oscillates or diverges, with the current setting marked, and the loss split per
+eigen-direction. Two buttons set the optimal learning rate for plain GD,
+2 / (lambda_min + lambda_max), and Polyak's optimal (learning rate, momentum);
+a line under the controls gives those numbers (``ex.analysis``).
 """
+
+import html
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
-from nnedu import optimizers, surfaces
-from nnedu._validate import check_int
+from nnedu import optimizers, quadratic, surfaces
+from nnedu._validate import as_float_array, check_choice, check_int
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, float_slider, int_slider, log_slider
+from nnedu.viz.lr_quadratic import QuadraticPanels
+from nnedu.viz.lr_quadratic import set_contours_visible as _set_visible
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam")
 COLORS = {"sgd": style.BLUE, "momentum": style.ORANGE, "nesterov": style.GREEN,
-          "adagrad": style.VERMILLION, "rmsprop": style.PURPLE, "adam": style.BLACK}
+          "adagrad": style.VERMILLION, "adadelta": "#8C564B", "rmsprop": style.PURPLE,
+          "adam": style.BLACK}
 NAMES = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
-         "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam"}
+         "adagrad": "Adagrad", "adadelta": "Adadelta", "rmsprop": "RMSprop", "adam": "Adam"}
+AXIS_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500)  # the step axis's lengths
 GRID_POINTS = 120  # the contour grid is GRID_POINTS x GRID_POINTS, computed once per surface
 
 
@@ -30,8 +43,8 @@ def make_optimizer(name, learning_rate, momentum=0.9):
     if name in ("momentum", "nesterov"):
         return optimizers.SGD(learning_rate=learning_rate, momentum=momentum,
                               nesterov=name == "nesterov")
-    classes = {"adagrad": optimizers.Adagrad, "rmsprop": optimizers.RMSprop,
-               "adam": optimizers.Adam}
+    classes = {"adagrad": optimizers.Adagrad, "adadelta": optimizers.Adadelta,
+               "rmsprop": optimizers.RMSprop, "adam": optimizers.Adam}
     return classes[name](learning_rate=learning_rate)
 
 
@@ -55,10 +68,11 @@ def cached_trajectory(surface, name, learning_rate, momentum, start, steps):
 
 
 class LearningRateExplorer(Explorer):
-    """Controls: surface, optimizers, learning_rate, momentum, steps, x0, y0."""
+    """Controls: surface, optimizers, learning_rate, momentum, steps, x0, y0 and the
+    buttons optimal_lr, optimal_momentum; ``analysis``: the line of numbers under them."""
 
     def __init__(self, surface="rosenbrock", optimizers=("sgd", "momentum", "adam"),
-                 learning_rate=1e-3, momentum=0.9, steps=100):
+                 learning_rate=1e-3, momentum=0.9, steps=100, start=None):
         surf = surfaces.get(surface)
         optimizers = (optimizers,) if isinstance(optimizers, str) else tuple(optimizers)
         for name in optimizers:
@@ -66,26 +80,57 @@ class LearningRateExplorer(Explorer):
                 raise ValueError(f"unknown optimizer {name!r}; choose from {OPTIMIZERS}")
         if not 1e-4 <= learning_rate <= 10:
             raise ValueError(f"learning_rate must be in [1e-4, 10], but got {learning_rate}")
+        start = _check_start(surf, start)
         controls = {
             "surface": dropdown(list(surfaces.SURFACES), surf.name, "surface"),
             "optimizers": widgets.SelectMultiple(
                 options=[(NAMES[n], n) for n in OPTIMIZERS], value=optimizers,
-                description="optimizers", rows=6),
-            "learning_rate": log_slider(learning_rate, 1e-4, 10, "learning rate"),
-            "momentum": float_slider(momentum, 0.0, 0.99, 0.01, "momentum"),
+                description="optimizers", rows=len(OPTIMIZERS)),
+            "learning_rate": log_slider(learning_rate, 1e-4, 10, "learning rate",
+                                        fmt=".3g"),
+            "momentum": float_slider(momentum, 0.0, 0.99, 0.01, "momentum", fmt=".3f"),
             "steps": int_slider(steps, 1, 500, "steps"),
-            "x0": float_slider(surf.start[0], surf.box[0], surf.box[1], 0.05, "start x"),
-            "y0": float_slider(surf.start[1], surf.box[2], surf.box[3], 0.05, "start y"),
+            "x0": float_slider(start[0], surf.box[0], surf.box[1], 0.05, "start x"),
+            "y0": float_slider(start[1], surf.box[2], surf.box[3], 0.05, "start y"),
+            "optimal_lr": widgets.Button(description="optimal lr",
+                                         tooltip="plain GD: lr = 2 / (λmin + λmax)"),
+            "optimal_momentum": widgets.Button(description="optimal momentum",
+                                               tooltip="Polyak's best (lr, momentum)"),
         }
+        controls["optimal_lr"].on_click(lambda _: self.set_optimal("lr"))
+        controls["optimal_momentum"].on_click(lambda _: self.set_optimal("momentum"))
+        self.analysis = widgets.HTML(value="")
         self._build_figure()
         self._surface_name = None
-        rows = [["surface", "learning_rate", "momentum"], ["steps", "x0", "y0"], ["optimizers"]]
+        rows = [["surface", "learning_rate", "momentum"], ["steps", "x0", "y0"], ["optimizers"],
+                ["optimal_lr", "optimal_momentum"]]
         super().__init__(controls, self.figure, rows=rows)
+        box, *rest = self.widget.children
+        self.widget.children = (box, self.analysis, *rest)
+
+    def set_optimal(self, which):
+        """The buttons: "lr" sets the learning rate to plain GD's best, 2 / (λmin + λmax);
+        "momentum" sets learning rate and momentum to ``quadratic.optimal_momentum``."""
+        check_choice(which, ["lr", "momentum"], "which")
+        curvatures = surfaces.get(self.controls["surface"].value).curvatures
+        if curvatures is None:
+            return  # the buttons are disabled on the other surfaces
+        with self.hold():
+            if which == "lr":
+                self.controls["learning_rate"].value = quadratic.optimal_learning_rate(curvatures)
+            else:
+                lr, beta = quadratic.optimal_momentum(curvatures)
+                self.controls["learning_rate"].value = lr
+                self.controls["momentum"].value = beta
 
     def _build_figure(self):
-        fig, (ax, ax_loss) = style.new_figure(1, 2, figsize=(9.6, 4.0),
-                                              gridspec_kw={"width_ratios": [1.15, 1]})
+        fig, axes = style.new_figure(2, 2, figsize=(9.6, 7.4),
+                                     gridspec_kw={"width_ratios": [1.15, 1]})
+        (ax, ax_loss), (ax_map, ax_split) = axes
         self.figure, self.ax, self.ax_loss = fig, ax, ax_loss
+        self.quadratic_panels = QuadraticPanels(ax_map, ax_split)
+        self.ax_map, self.ax_split = ax_map, ax_split
+        self.animate(*self.quadratic_panels.animated())
         self._contours = {}
         self.paths, self.ends, self.curves, self.notes = {}, {}, {}, {}
         for name in OPTIMIZERS:
@@ -122,6 +167,9 @@ class LearningRateExplorer(Explorer):
         self.ax.set_title(f"{surf.name}: f = {surf.formula}", fontsize=style.TITLE_SIZE)
         minima = np.array(surf.minima, dtype=float)
         self.minima.set_data(minima[:, 0], minima[:, 1])
+        self.quadratic_panels.set_surface(surf, self._loss_top(surf))
+        for key in ("optimal_lr", "optimal_momentum"):
+            self.controls[key].disabled = surf.curvatures is None
         self._surface_name = surf.name
 
     def _on_change(self, change):
@@ -139,9 +187,10 @@ class LearningRateExplorer(Explorer):
         self.redraw()
 
     def background_key(self):
-        """Contours, axis limits and legend depend only on these three controls."""
+        """Contours, titles and axis limits depend only on the surface and the step axis's
+        length (the legend of the loss panel is animated)."""
         v = self.values()
-        return v["surface"], v["steps"], tuple(v["optimizers"])
+        return v["surface"], axis_steps(v["steps"])
 
     def update(self):
         v = self.values()
@@ -158,7 +207,18 @@ class LearningRateExplorer(Explorer):
             if shown:
                 parts.append(self._run(name, surf, start, v))
         self._set_loss_axes(surf, v)
+        self._update_analysis(surf, start, v)
         return "; ".join(parts) if parts else "no optimizer selected"
+
+    def _update_analysis(self, surf, start, v):
+        """The lower panels and the line of numbers under the controls."""
+        text = self.quadratic_panels.update(v["learning_rate"], v["momentum"], start, v["steps"],
+                                     axis_steps(v["steps"]))
+        if surf.curvatures is None:
+            text = (f"{surf.name} is not a quadratic bowl: the map, the split and the optimal "
+                    "rates are for the bowl and the ravine")
+        self.analysis.value = f'<div style="font-size: 0.9em;">{html.escape(text)}</div>'
+        self.analysis_text = text
 
     def _run(self, name, surf, start, v):
         """Compute one trajectory, update its artists; return its part of the readout."""
@@ -179,17 +239,45 @@ class LearningRateExplorer(Explorer):
 
     def _set_loss_axes(self, surf, v):
         """Limits from the surface (fixed, so the background can be cached) and the legend."""
-        top = float(_grid(surf.name)[2].max() - surf.minimum_value())
-        self.ax_loss.set_xlim(0, max(v["steps"], 1))
+        top = self._loss_top(surf)
+        self.ax_loss.set_xlim(0, axis_steps(v["steps"]))
         self.ax_loss.set_ylim(1e-12, 10 * top)
-        shown = [self.curves[n] for n in OPTIMIZERS if n in v["optimizers"]]
-        legend = self.ax_loss.get_legend()
-        if legend is not None:
-            legend.remove()
-        if shown:
-            self.ax_loss.legend(handles=shown, labels=[NAMES[n] for n in OPTIMIZERS
-                                                       if n in v["optimizers"]],
-                                loc="lower left")
+        names = [n for n in OPTIMIZERS if n in v["optimizers"]]
+        old = self.ax_loss.get_legend()
+        if old is not None and getattr(old, "names", None) == names:
+            return  # the same optimizers: keep the legend
+        if old is not None:
+            old.remove()
+            self._dynamic.remove(old)
+        if names:
+            legend = self.ax_loss.legend(handles=[self.curves[n] for n in names],
+                                         labels=[NAMES[n] for n in names], loc="lower left")
+            legend.names = names
+            self.animate(legend)  # drawn on top of the cached background: a click is fast
+
+
+    @staticmethod
+    def _loss_top(surf):
+        """The largest loss gap over the view box (the loss axes' top, fixed per surface)."""
+        return float(_grid(surf.name)[2].max() - surf.minimum_value())
+
+
+def axis_steps(steps):
+    """The step axis's length: the first of 1, 2, 5, 10, 20, 50, ... that holds ``steps``
+    (so that dragging the steps slider mostly reuses a cached background)."""
+    return next(length for length in AXIS_STEPS + (steps,) if steps <= length)
+
+
+def _check_start(surf, start):
+    """The start point: the surface's own when None, else a pair inside its view box."""
+    if start is None:
+        return tuple(float(c) for c in surf.start)
+    point = as_float_array(start, "start", ndim=1)
+    xmin, xmax, ymin, ymax = surf.box
+    if point.shape != (2,) or not (xmin <= point[0] <= xmax and ymin <= point[1] <= ymax):
+        raise ValueError(f"start must be a point (x, y) inside {surf.name}'s view box "
+                         f"x in [{xmin}, {xmax}], y in [{ymin}, {ymax}], but got {start!r}")
+    return float(point[0]), float(point[1])
 
 
 def _summary(name, learning_rate, surf, points, diverged):
@@ -201,18 +289,6 @@ def _summary(name, learning_rate, surf, points, diverged):
 
 
 _GRIDS = {}
-
-
-def _set_visible(contour_set, visible):
-    """Show or hide a filled contour plot.
-
-    From matplotlib 3.8 a contour set is one artist; in 3.7 it is a list of collections.
-    """
-    if hasattr(contour_set, "set_visible"):
-        contour_set.set_visible(visible)
-    else:
-        for collection in contour_set.collections:
-            collection.set_visible(visible)
 
 
 def _grid(name):
@@ -230,20 +306,25 @@ def _grid(name):
 
 
 def lr_explorer(surface="rosenbrock", optimizers=("sgd", "momentum", "adam"),
-                learning_rate=1e-3, momentum=0.9, steps=100):
+                learning_rate=1e-3, momentum=0.9, steps=100, start=None):
     """Watch optimizers walk down a loss surface; change the learning rate and see.
 
     surface: "bowl", "ravine", "rosenbrock", "saddle" or "two_minima";
-    optimizers: any of "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam";
-    learning_rate in [1e-4, 10] (log slider); momentum for "momentum"/"nesterov";
-    steps: 1 to 500. Returns a LearningRateExplorer (it displays itself).
+    optimizers: any of "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop",
+    "adam"; learning_rate in [1e-4, 10] (log slider); momentum for "momentum"/"nesterov"
+    (and the map's marker); steps: 1 to 500; start: the first point (x, y), default the
+    surface's own (the x0 and y0 sliders). On the bowl and the ravine the lower row shows
+    the (learning rate, momentum) map of GD + momentum and the loss per eigen-direction;
+    the buttons "optimal lr" and "optimal momentum" set the best rates.
+    Returns a LearningRateExplorer (it displays itself).
 
     Example::
 
         ex = lr_explorer("ravine", optimizers=("sgd", "adam"), learning_rate=0.05)
         ex.readout   # 'SGD, lr=0.05: loss ... after 100 steps; Adam, lr=0.05: ...'
+        ex.controls["optimal_lr"].click()     # lr = 2 / (1 + 20) = 0.0952
     """
-    return LearningRateExplorer(surface, optimizers, learning_rate, momentum, steps)
+    return LearningRateExplorer(surface, optimizers, learning_rate, momentum, steps, start)
 
 
 def compare_optimizers(surface, runs, steps=100, start=None, figsize=(10, 4)):
