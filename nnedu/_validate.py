@@ -17,7 +17,7 @@ import numbers
 
 import numpy as np
 
-from nnedu.backend import float_dtype, xp
+from nnedu.backend import float_dtype, to_numpy, xp
 
 _NUMBERS = ("bool", "integral", "real floating")  # the dtypes that hold numbers
 
@@ -49,6 +49,15 @@ def as_float_array(x, name, ndim=None):
         raise ValueError(f"{name} must be a {ndim}-dimensional array, "
                          f"but got an array of shape {arr.shape} ({arr.ndim} dimensions)")
     return arr
+
+
+def as_host_floats(x, name, ndim=None):
+    """``as_float_array`` brought to the host: a float64 NumPy array, whatever the backend.
+
+    For the code that stays in NumPy on purpose: the chapter-01 Perceptron, the
+    2-D loss surfaces and the quadratic analysis (a handful of numbers each).
+    """
+    return to_numpy(as_float_array(x, name, ndim))
 
 
 def check_finite(x, name):

@@ -31,6 +31,8 @@ second, strict implementation of the standard (array-api-strict) in place of
 NumPy (``_activate``).
 """
 
+import contextlib
+
 import numpy
 
 from nnedu.config import floatx
@@ -102,6 +104,22 @@ def use(backend="auto"):
         print(f"nnedu backend: {describe(why_not)}")
         _announced = True
     return name()
+
+
+@contextlib.contextmanager
+def on_host():
+    """Compute with NumPy inside the ``with`` block, whatever the backend; restore it after.
+
+    For the explorers' tiny computations (a walk of two parameters on a loss
+    surface): on a GPU each of their thousands of small steps would cost a
+    kernel launch and a transfer, so they stay on the host.
+    """
+    global _active
+    before, _active = _active, numpy
+    try:
+        yield
+    finally:
+        _active = before
 
 
 def probe_cupy():

@@ -43,8 +43,7 @@ array([0, 0, 0, 1])
 
 import numpy as np
 
-from nnedu._validate import as_float_array, check_choice, check_positive
-from nnedu.backend import to_numpy
+from nnedu._validate import as_host_floats, check_choice, check_positive
 
 RULES = ("perceptron", "delta")
 
@@ -113,7 +112,7 @@ class Perceptron:
 
         Returns 1 if the neuron got this sample wrong (and so changed), else 0.
         """
-        x = _host_floats(x, "x")
+        x = as_host_floats(x, "x")
         if self.weights_ is None or x.shape != self.weights_.shape:
             expected = "call fit first" if self.weights_ is None else self.weights_.shape
             raise ValueError(f"update expects one sample x of shape {expected}, "
@@ -179,7 +178,7 @@ class Perceptron:
                 f"y must hold one label per row of X, shape ({X.shape[0]},), "
                 f"but got shape {y_arr.shape}."
             )
-        labels = _host_floats(y_arr, "y")
+        labels = as_host_floats(y_arr, "y")
         if not np.isin(labels, (0.0, 1.0)).all():
             found = np.unique(labels[~np.isin(labels, (0.0, 1.0))])[:5]
             raise ValueError(
@@ -189,15 +188,9 @@ class Perceptron:
         return X, labels.astype(np.int64)
 
 
-def _host_floats(x, name):
-    """``x`` as a float64 NumPy array: the Perceptron computes on the host, whatever
-    the backend (chapter 01 is about one neuron, not about speed)."""
-    return to_numpy(as_float_array(x, name))
-
-
 def _as_matrix(X):
     """Float64 array of shape (N, D) with N, D >= 1 and no nan/inf, or raise ValueError."""
-    arr = _host_floats(X, "X")
+    arr = as_host_floats(X, "X")
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         hint = " (one sample? use X.reshape(1, -1))" if arr.ndim == 1 else ""
         raise ValueError(

@@ -27,7 +27,7 @@ Works" (Distill, 2017), as code.
 
 import numpy as np
 
-from nnedu._validate import as_float_array, check_positive
+from nnedu._validate import as_host_floats, check_positive
 
 
 def step_matrix(learning_rate, momentum, curvature):
@@ -132,7 +132,7 @@ def loss_per_direction(curvatures, start, learning_rate, momentum=0.0, steps=50)
     shows inf from then on (no overflow warnings).
     """
     curvatures = _curvatures(curvatures)
-    w = as_float_array(start, "start", ndim=1).copy()
+    w = as_host_floats(start, "start", ndim=1).copy()
     if w.shape != curvatures.shape:
         raise ValueError(f"start must have one entry per curvature ({curvatures.size}), but "
                          f"got shape {w.shape}")
@@ -149,7 +149,7 @@ def loss_per_direction(curvatures, start, learning_rate, momentum=0.0, steps=50)
 
 
 def _curvatures(curvatures):
-    lam = as_float_array(curvatures, "curvatures")
+    lam = as_host_floats(curvatures, "curvatures")
     lam = np.atleast_1d(lam)
     if lam.ndim != 1 or lam.size == 0 or np.any(lam <= 0):
         raise ValueError(f"curvatures must be positive numbers (the bowl's eigenvalues), but got "

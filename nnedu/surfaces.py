@@ -25,7 +25,8 @@ surface is at a point (the ravine's is 20: its curvatures are 1 and 20).
 
 import numpy as np
 
-from nnedu._validate import as_float_array, check_choice
+from nnedu._validate import as_host_floats, check_choice
+from nnedu.backend import on_host
 
 
 class Surface:
@@ -83,7 +84,7 @@ class Surface:
         return min(self.f(np.array(m, dtype=float)) for m in self.minima)
 
     def _check(self, w):
-        w = as_float_array(w, "w")
+        w = as_host_floats(w, "w")  # two parameters: the surfaces compute on the host
         if w.ndim == 0 or w.shape[0] != 2:
             raise ValueError(f"{self.name}: w must have shape (2,) or (2, ...) "
                              f"(the point (x, y)), but got an array of shape {w.shape}")
@@ -189,7 +190,7 @@ def descend(surface, optimizer, start=None, steps=100):
     y_low, y_high = ymin - ESCAPE * span, ymax + ESCAPE * span
     w = np.array(surface.start if start is None else start, dtype=float)
     points = [w.copy()]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), on_host():   # two parameters: NumPy is the fast place
         for k in range(1, steps + 1):
             optimizer.step([w], [surface.grad_xy(w[0], w[1])])
             x, y = float(w[0]), float(w[1])  # NaN fails every comparison below

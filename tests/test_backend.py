@@ -118,3 +118,26 @@ def test_activate_makes_any_array_module_the_backend():
     assert float(a[0]) == 1.0
     np.testing.assert_array_equal(backend.to_numpy(a), [1.0, 2.0])
     assert backend.describe() == "array_api_strict on the CPU (a stand-in array library, for tests)"
+
+
+def test_on_host_computes_with_numpy_inside_and_restores_the_backend(monkeypatch):
+    stand_in = types.SimpleNamespace(__name__="standin", zeros=lambda n: ["stand-in"] * n)
+    monkeypatch.setattr(backend, "_active", stand_in)
+    with backend.on_host():
+        assert backend.name() == "numpy" and isinstance(backend.xp.zeros(2), np.ndarray)
+    assert backend.module() is stand_in
+    with pytest.raises(ZeroDivisionError), backend.on_host():
+        1 / 0                                                  # restored after an error too
+    assert backend.module() is stand_in
+
+
+def test_as_host_floats_gives_numpy_whatever_the_backend():
+    from nnedu._validate import as_host_floats
+
+    strict = pytest.importorskip("array_api_strict")
+    backend._activate(strict)
+    got = as_host_floats([1, 2], "w", ndim=1)
+    assert type(got) is np.ndarray and got.dtype == np.float64
+    np.testing.assert_array_equal(got, [1.0, 2.0])
+    with pytest.raises(ValueError, match="w must be a 1-dimensional array"):
+        as_host_floats([[1.0]], "w", ndim=1)

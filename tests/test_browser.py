@@ -47,7 +47,7 @@ LAB_SETTINGS = {
 SERVER_START_TIMEOUT_S = 60
 KERNEL_TIMEOUT_MS = 90_000  # kernel start, imports and the first drawing
 REDRAW_TIMEOUT_MS = 30_000
-NEW_LEARNING_RATE = "0.5"
+NEW_LEARNING_RATE = "0.1"  # on the slider's grid (10**-1); 0.5 would snap to 10**-0.3 = 0.501
 
 pytestmark = pytest.mark.browser
 
@@ -225,7 +225,7 @@ def _drive_the_explorer(page, base_url, token, name):
     after_text, after_src = readout.inner_text(), image.get_attribute("src")
     assert float(slider_readout.inner_text()) == pytest.approx(float(NEW_LEARNING_RATE))
     assert after_src.startswith("data:image/png;base64,") and after_src != before_src
-    assert "lr=0.5" in after_text, f"the readout does not show the new rate: {after_text!r}"
+    assert "lr=0.1" in after_text, f"the readout does not show the new rate: {after_text!r}"
 
 
 def test_moving_the_conv_window_updates_the_formula_view(lab_server, page, tmp_path):

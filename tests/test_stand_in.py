@@ -200,7 +200,7 @@ def test_the_conv_explorer_plots_the_stand_ins_feature_map_as_numpy(stand_in):
     ex.figure.canvas.draw()
 
 
-def test_the_softmax_perceptron_and_init_explorers_compute_under_the_stand_in(stand_in):
+def test_the_softmax_perceptron_init_and_lr_explorers_compute_under_the_stand_in(stand_in):
     _agg()
     from nnedu import viz
 
@@ -218,3 +218,13 @@ def test_the_softmax_perceptron_and_init_explorers_compute_under_the_stand_in(st
     ex.controls["initializer"].value = "glorot_uniform"
     assert np.all(ex.stds > 0.05)
     ex.figure.canvas.draw()
+
+    from nnedu import quadratic, surfaces
+    from nnedu.optimizers import SGD
+    ex = viz.lr_explorer("ravine", ("sgd", "momentum"), learning_rate=0.05, steps=20)
+    ex.set_optimal("lr")                                  # 2 / (1 + 20), the quadratic on the host
+    assert ex.controls["learning_rate"].value == pytest.approx(2 / 21)
+    points, _ = surfaces.descend("ravine", SGD(learning_rate=2 / 21), None, 20)
+    assert type(points) is np.ndarray                     # the walk ran in NumPy (backend.on_host)
+    assert backend.name() == "array_api_strict"           # ... and the stand-in is back after it
+    assert quadratic.optimal_learning_rate((1.0, 20.0)) == pytest.approx(2 / 21)
