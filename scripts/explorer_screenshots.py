@@ -1,10 +1,11 @@
 """Draw every explorer in nnedu.viz as a PNG for the README's explorer table.
 
-    python scripts/explorer_screenshots.py [--out docs/explorers]
+    python scripts/explorer_screenshots.py [--out docs/explorers] [--only NAME ...]
 
 Each explorer is made with the arguments below, headless (no browser, no kernel), and
 saved with ``render_png()``: exactly the picture a notebook shows under its controls.
 The controls themselves are drawn by the browser, so they are not in the pictures.
+``--only playground playground_network`` draws just those.
 """
 
 import argparse
@@ -28,6 +29,17 @@ def small_cnn():
     return model, x_test[:100], y_test[:100]
 
 
+def playground_network():
+    """The playground's "show network" picture: every neuron's heatmap, the weights as lines."""
+    from nnedu import viz
+    from nnedu.viz.playground_explorer import _png
+
+    ex = viz.playground("spiral", hidden_layers=3, units=6, activation="tanh",
+                        features=["x1", "x2", "x1^2", "x2^2", "sin(pi*x1)", "sin(pi*x2)"])
+    ex.show_network.value = True
+    return _png(ex.network.figure)
+
+
 def explorers():
     """(file name, what it shows, a function making the explorer)."""
     from nnedu import viz
@@ -37,6 +49,8 @@ def explorers():
         ("activation", "02: an activation, its derivative, the gradient through n layers",
          lambda: viz.activation_explorer()),
         ("playground", "03: a network learning a 2-D data set", lambda: viz.playground()),
+        ("playground_network", "03: the playground's network, a heatmap per neuron",
+         playground_network),
         ("softmax", "04: logits, softmax, cross-entropy and p - y",
          lambda: viz.softmax_explorer()),
         ("graph", "05: a computation graph with values and gradients",
@@ -59,12 +73,16 @@ def explorers():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "docs" / "explorers")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="draw only these pictures")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, what, make in explorers():
+        if args.only and name not in args.only:
+            continue
         start = time.perf_counter()
         path = args.out / f"{name}.png"
-        path.write_bytes(make().render_png())
+        picture = make()  # an explorer, or the PNG bytes of a picture of its own
+        path.write_bytes(picture if isinstance(picture, bytes) else picture.render_png())
         print(f"{path}  ({what}; {time.perf_counter() - start:.1f} s)")
 
 

@@ -105,7 +105,10 @@ class NetworkPicture:
         from nnedu.viz.playground_explorer import REGION_CMAP
 
         self.cmap = REGION_CMAP
+        from nnedu.viz._base import _fit_width
+
         self.figure, self.ax = style.new_figure(figsize=figsize)
+        _fit_width(self.figure)  # at most the notebook's width: the browser need not shrink it
         self.image = self.ax.imshow(np.zeros((2, 2, 4)), origin="lower", interpolation="nearest",
                                     zorder=2)
         self.lines = LineCollection([], zorder=1)
