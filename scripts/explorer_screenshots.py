@@ -32,12 +32,11 @@ def small_cnn():
 def playground_network():
     """The playground's "show network" picture: every neuron's heatmap, the weights as lines."""
     from nnedu import viz
-    from nnedu.viz.playground_explorer import _png
 
     ex = viz.playground("spiral", hidden_layers=3, units=6, activation="tanh",
                         features=["x1", "x2", "x1^2", "x2^2", "sin(pi*x1)", "sin(pi*x2)"])
     ex.show_network.value = True
-    return _png(ex.network.figure)
+    return ex.network_png()
 
 
 def explorers():

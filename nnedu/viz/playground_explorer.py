@@ -124,25 +124,6 @@ def build_mlp(hidden, units, activation="relu", l2=0.0, seed=0, dropout=0.0, n_i
     return Sequential(layers)
 
 
-def train(model, train_set, val_set, steps, learning_rate):
-    """Full-batch Adam for ``steps`` steps; the History's per-step figures as arrays.
-
-    train_set, val_set: (X (N, 2), y (N,)) pairs. Returns a dict of arrays with
-    "loss", "accuracy", "val_loss", "val_accuracy" (one entry per step; shorter
-    when the loss diverged) and "diverged" (bool).
-    """
-    model.compile(optimizer=Adam(learning_rate=learning_rate), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    X, y = train_set
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DivergenceWarning)
-        history = model.fit(X, y, batch_size=len(X), epochs=steps, verbose=0,
-                            validation_data=val_set, shuffle=False)
-    result = {k: np.array(v, dtype=float) for k, v in history.history.items()}
-    result["diverged"] = any(issubclass(w.category, DivergenceWarning) for w in caught)
-    return result
-
-
 def output_grid(model, box, features=("x1", "x2"), points=GRID_POINTS):
     """The model's output on a points x points grid over box = (xmin, xmax, ymin, ymax),
     each grid point turned into the input features first.
@@ -357,34 +338,9 @@ class Playground(Explorer):
         self._restart = 0  # "train again" presses: part of the setting, so cached too
         problem = problem_of(dataset)
         self._last_dataset = {"classification": "circles", "regression": "plane", problem: dataset}
-        controls = {
-            "problem": _narrow(dropdown(list(PROBLEMS), problem, "problem")),
-            "dataset": _narrow(dropdown(PROBLEMS[problem], dataset, "data set")),
-            "activation": _narrow(dropdown(ACTIVATIONS, activation, "activation")),
-            "train": widgets.Button(description="train again", icon="refresh",
-                                    tooltip="new initial weights, train again"),
-        }
-        for name in data.FEATURES:
-            controls[name] = _checkbox(name in features, name)
-        controls.update({
-            "hidden_layers": _short(int_slider(hidden_layers, 0, MAX_HIDDEN_LAYERS,
-                                               "hidden layers", continuous=False)),
-            "units": _short(int_slider(units, 1, MAX_UNITS, "units per layer",
-                                       continuous=False)),
-            "learning_rate": log_slider(learning_rate, 1e-3, 1.0, "learning rate",
-                                        continuous=False, fmt=".3g"),
-            "batch_size": _short(_selection(BATCH_SIZES, batch_size, "batch size")),
-            "regularization": _narrow(dropdown(REGULARIZATIONS, regularization,
-                                               "regularization"), "210px"),
-            "l2": _short(_selection(RATE_VALUES, l2, "rate")),
-            "train_ratio": _short(widgets.FloatSlider(
-                value=train_ratio, min=0.1, max=0.9, step=0.05, description="training share",
-                readout_format=".0%", continuous_update=False,
-                style={"description_width": "initial"})),
-            "noise": _short(_slider(widgets.FloatSlider, noise, 0.0, 0.5, 0.05, "noise")),
-            "show_test": _checkbox(show_test, "show test data"),
-            "discretize": _checkbox(discretize, "discretize output"),
-        })
+        controls = _make_controls(problem, dataset, noise, hidden_layers, units, activation,
+                                  learning_rate, l2, features, regularization, batch_size,
+                                  train_ratio, show_test, discretize)
         controls["train"].on_click(self._train_again)
         self._build_player()
         self._build_figure()
@@ -648,22 +604,21 @@ class Playground(Explorer):
 
             with self.network_output:
                 clear_output(wait=True)
-                display(Image(data=_png(self.network.figure), format="png"))
+                display(Image(data=self.network_png(), format="png"))
+
+    def network_png(self):
+        """The network picture as PNG bytes (drawn in full: it is not blitted)."""
+        import io
+
+        buffer = io.BytesIO()
+        self.network.figure.savefig(buffer, format="png", dpi=self.network.figure.dpi)
+        return buffer.getvalue()
 
     def _show_code(self):
         import html
 
         self.code_widget.value = ("" if not self.show_code.value or self.result() is None else
                                   f"<pre>{html.escape(self.code())}</pre>")
-
-
-def _png(figure):
-    """A figure drawn in full, as PNG bytes (the network picture is not blitted)."""
-    import io
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=figure.dpi)
-    return buffer.getvalue()
 
 
 def _check_arguments(dataset, rate, features, regularization, batch_size, hidden, units,
@@ -689,6 +644,41 @@ def _check_arguments(dataset, rate, features, regularization, batch_size, hidden
                          f"1..{MAX_UNITS}, but got {hidden} and {units}")
     if not 0.1 <= train_ratio <= 0.9:
         raise ValueError(f"train_ratio must be in [0.1, 0.9], but got {train_ratio!r}")
+
+
+def _make_controls(problem, dataset, noise, hidden_layers, units, activation, learning_rate,
+                   l2, features, regularization, batch_size, train_ratio, show_test,
+                   discretize):
+    """The playground's controls, by name, in the order they are shown."""
+    controls = {
+        "problem": _narrow(dropdown(list(PROBLEMS), problem, "problem")),
+        "dataset": _narrow(dropdown(PROBLEMS[problem], dataset, "data set")),
+        "activation": _narrow(dropdown(ACTIVATIONS, activation, "activation")),
+        "train": widgets.Button(description="train again", icon="refresh",
+                                tooltip="new initial weights, train again"),
+    }
+    for name in data.FEATURES:
+        controls[name] = _checkbox(name in features, name)
+    controls.update({
+        "hidden_layers": _short(int_slider(hidden_layers, 0, MAX_HIDDEN_LAYERS,
+                                           "hidden layers", continuous=False)),
+        "units": _short(int_slider(units, 1, MAX_UNITS, "units per layer",
+                                   continuous=False)),
+        "learning_rate": log_slider(learning_rate, 1e-3, 1.0, "learning rate",
+                                    continuous=False, fmt=".3g"),
+        "batch_size": _short(_selection(BATCH_SIZES, batch_size, "batch size")),
+        "regularization": _narrow(dropdown(REGULARIZATIONS, regularization,
+                                           "regularization"), "210px"),
+        "l2": _short(_selection(RATE_VALUES, l2, "rate")),
+        "train_ratio": _short(widgets.FloatSlider(
+            value=train_ratio, min=0.1, max=0.9, step=0.05, description="training share",
+            readout_format=".0%", continuous_update=False,
+            style={"description_width": "initial"})),
+        "noise": _short(_slider(widgets.FloatSlider, noise, 0.0, 0.5, 0.05, "noise")),
+        "show_test": _checkbox(show_test, "show test data"),
+        "discretize": _checkbox(discretize, "discretize output"),
+    })
+    return controls
 
 
 def _slider(cls, value, low, high, step, description):
