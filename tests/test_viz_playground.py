@@ -273,3 +273,14 @@ def test_network_picture_helpers():
     assert np.allclose(network_picture.line_widths(np.array([-2.0, 1.0, 0.0])),
                        [0.3 + 3.5, 0.3 + 1.75, 0.3])
     assert np.allclose(network_picture.scaled([0.0, -4.0, 2.0]), [0.0, -1.0, 0.5])
+
+
+def test_a_slow_tick_slows_the_play_widget_down():
+    ex = small()
+    assert ex.player.interval == pg.PLAY_INTERVAL_MS
+    ex.player.interval = 1  # a tick surely takes longer than 1 ms
+    ex.player.value += 1
+    assert 1 < ex.player.interval <= pg.MAX_PLAY_INTERVAL_MS
+    fast = ex.player.interval = pg.MAX_PLAY_INTERVAL_MS
+    ex.player.value += 1  # a tick of a few ms leaves a long interval alone
+    assert ex.player.interval == fast

@@ -64,6 +64,7 @@ MAX_HIDDEN_LAYERS, MAX_UNITS = 6, 16
 GRID_POINTS = 60  # the output picture is GRID_POINTS x GRID_POINTS
 STEP_UPDATES = 10  # "step" and each tick of "play": about this many gradient steps
 PLAY_SECONDS = 0.25  # ... but a tick of "play" stops after this long (the kernel keeps up)
+PLAY_INTERVAL_MS, MAX_PLAY_INTERVAL_MS = 300, 2000  # the Play widget's ticks
 # Class colours (colour-blind safe) for the points, and a paler version of the same
 # for the regions: P(class 1) from vermillion (class 0) through white to blue (class 1).
 POINT_CMAP = LinearSegmentedColormap.from_list(
@@ -252,7 +253,8 @@ class Run:
                                    verbose=0)
             self.epoch += 1
             self._record()
-            self.diverged = bool(caught) or not np.isfinite(self.curves["loss"][-1])
+            self.diverged = any(issubclass(w.category, DivergenceWarning) for w in caught) \
+                or not np.isfinite(self.curves["loss"][-1])
             if seconds is not None and time.perf_counter() - start > seconds:
                 return
 
@@ -359,7 +361,7 @@ class Playground(Explorer):
     # -- the parts ----------------------------------------------------------
     def _build_player(self):
         """play / step / reset, the epoch, and the two optional views."""
-        self.player = widgets.Play(value=0, min=0, max=10 ** 6, step=1, interval=300,
+        self.player = widgets.Play(value=0, min=0, max=10 ** 6, step=1, interval=PLAY_INTERVAL_MS,
                                    description="play", show_repeat=False)
         self.step_button = widgets.Button(description="step", icon="step-forward",
                                           tooltip="train a few more epochs")
@@ -474,8 +476,16 @@ class Playground(Explorer):
         self.redraw()
 
     def _on_play(self, change):
-        if change["new"] > change["old"]:  # a tick (the stop button sets it back to 0)
-            self.step(seconds=PLAY_SECONDS)
+        """A tick of play: train a few epochs and redraw. A tick that takes longer than the
+        Play widget's interval slows the widget down, so that ticks never pile up (the
+        ones sent before "pause" would otherwise go on training after it)."""
+        if change["new"] <= change["old"]:  # the stop button sets the value back to 0
+            return
+        start = time.perf_counter()
+        self.step(seconds=PLAY_SECONDS)
+        took_ms = 1000 * (time.perf_counter() - start)
+        if took_ms > 0.8 * self.player.interval:
+            self.player.interval = int(min(MAX_PLAY_INTERVAL_MS, 1.5 * took_ms))
 
     def _train_again(self, _button=None):
         """New initial weights (a new seed), then train and draw."""
