@@ -321,3 +321,13 @@ def _drive_the_playground(page, base_url, token, name):
     assert paused_at >= 120, f"play trained too little: {readout.inner_text()!r}"
     page.wait_for_timeout(1500)
     assert _epoch(readout) == paused_at, "the playground went on training after pause"
+
+    # the optional views: the network picture (a second image) and the code
+    images = page.locator(".jp-OutputArea-output img")
+    page.locator(".widget-checkbox", has_text="show network").locator("input").first.check()
+    expect(images).to_have_count(2, timeout=REDRAW_TIMEOUT_MS)
+    page.locator(".widget-checkbox", has_text="show code").locator("input").first.check()
+    code = page.locator(".widget-html pre").first
+    expect(code).to_contain_text("model = Sequential([", timeout=REDRAW_TIMEOUT_MS)
+    expect(code).to_contain_text("features = ['x1', 'x2', 'x1^2']")
+    expect(code).to_contain_text(f"for epoch in range({paused_at}):")
