@@ -76,6 +76,8 @@ def test_no_feature_gives_a_message_not_an_error():
         ex.controls["x1"].value = ex.controls["x2"].value = False
     assert ex.readout == "circles: choose at least one input feature"
     assert ex.result() is None
+    with pytest.raises(ValueError, match="no input feature is chosen"):
+        ex.model  # noqa: B018 - the property raises
     ex.step()  # nothing to train, nothing raised
     ex.controls["x1"].value = True
     assert ex.readout.startswith("circles, 1x4 relu on x1: epoch 20")

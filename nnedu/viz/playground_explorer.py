@@ -436,28 +436,37 @@ class Playground(Explorer):
             self.train_count += 1
         return self.cache[key]
 
+    def _run(self):
+        """The current Run; a ValueError when no input feature is chosen (no network)."""
+        run = self.result()
+        if run is None:
+            raise ValueError("no input feature is chosen, so there is no network: "
+                             f"tick at least one of {', '.join(data.FEATURES)}")
+        return run
+
     @property
     def model(self):
         """The trained nnedu Sequential of the current setting (``summary()``, ``evaluate``)."""
-        return self.result().model
+        return self._run().model
 
     @property
     def train_data(self):
         """(inputs (N, k), targets (N,)): what the model is trained on (the chosen features)."""
-        return self.result().train_data
+        return self._run().train_data
 
     @property
     def test_data(self):
         """(inputs (M, k), targets (M,)): the test points, as the model sees them."""
-        return self.result().test_data
+        return self._run().test_data
 
     @property
     def epoch(self):
-        return self.result().epoch
+        """How many epochs the current network has been trained."""
+        return self._run().epoch
 
     def code(self):
         """The nnedu code that builds and trains exactly ``ex.model`` (a string)."""
-        return self.result().code()
+        return self._run().code()
 
     # -- play, step, reset, train again -------------------------------------------
     def step(self, epochs=None, seconds=None):
