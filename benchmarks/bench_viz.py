@@ -33,6 +33,7 @@ import numpy as np
 
 from nnedu.viz import style
 
+STEP, STEP_NETWORK = "step()", "step()+network"  # not controls: the playground's step button
 LEARNING_RATES = tuple(np.geomspace(1e-3, 3e-3, 25))  # all new: nothing comes from a cache
 MOMENTA = tuple(np.linspace(0.5, 0.6, 25))
 # (explorer, keyword arguments, control changed, values it goes through in turn, target s)
@@ -58,6 +59,14 @@ CASES = [
     # the explorers that train: every value new, so each change trains
     ("playground", {}, "units", (3, 5, 7, 9, 11, 13), 0.5),
     ("playground", {}, "learning_rate", (0.011, 0.021, 0.052, 0.11, 0.21, 0.52), 0.5),
+    ("playground", {}, "x1^2", (True,), 0.5),
+    ("playground", {}, "batch_size", (1, 2, 5, 10, 20, 50), 0.5),
+    ("playground", {"hidden_layers": 6}, "problem", ("regression",), 0.5),
+    ("playground", {}, "show_test", (False, True), 0.1),  # drawing only: no training
+    ("playground", {}, "discretize", (True, False), 0.1),
+    # play / step: train on (10 epochs here) and redraw; with the network picture too
+    ("playground", {}, STEP, (None,) * 6, 0.5),
+    ("playground", {"hidden_layers": 6}, STEP_NETWORK, (None,) * 6, 0.5),
     ("dropout_explorer", {}, "rate", (0.1, 0.2, 0.3, 0.4, 0.6, 0.7), 0.5),
     ("batch_size_explorer", {}, "learning_rate", (0.051, 0.12, 0.21, 0.31, 0.41, 0.52), 0.5),
     ("batch_size_explorer", {}, "epochs", (2, 6, 7, 8, 9, 10), 0.5),
@@ -80,10 +89,17 @@ def time_changes(explorer, control, values, repeat):
     The CPU time (this process only) is the steadier figure on a shared machine.
     """
     wall, cpu = [], []
+    if control == STEP_NETWORK:
+        explorer.show_network.value = True
     for i in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
-        explorer.controls[control].value = values[i % len(values)]
+        if control in (STEP, STEP_NETWORK):
+            explorer.step()
+        else:
+            explorer.controls[control].value = values[i % len(values)]
         explorer.render_png()
+        if control == STEP_NETWORK:
+            explorer.network.figure.savefig(io.BytesIO(), format="png")
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     return statistics.median(wall), statistics.median(cpu)
@@ -127,7 +143,8 @@ def main():
         if make is None:
             print(f"{name:<22}{control:<16}  skipped (module not present)")
             continue
-        repeat = len(values) if name in TRAINING else args.repeat
+        repeat = len(values) if name in TRAINING and control not in (STEP, STEP_NETWORK) \
+            else args.repeat
         explorer = make(**kwargs)
         wall, cpu = time_changes(explorer, control, values, repeat)
         full = time_full_draw(explorer.figure, min(repeat, 5))

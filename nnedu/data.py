@@ -3,7 +3,14 @@
 Toy sets (each returns X float64 (N, 2) and y int64 (N,), shuffled, the same for
 the same ``seed``)::
 
-    make_xor  make_blobs  make_circles  make_moons  make_spirals
+    make_xor  make_blobs  make_circles  make_moons  make_spirals  make_gauss
+
+Regression sets (X (N, 2) in [-1, 1]^2, a real target y (N,))::
+
+    make_plane  make_hills
+
+Extra input features of a point (x1, x2), as in TensorFlow Playground:
+``expand_features(X, ["x1", "x1^2", "sin(pi*x1)", ...])`` (names in FEATURES).
 
 Real images, shipped with the package (nothing to download)::
 
@@ -149,6 +156,95 @@ def make_spirals(n_samples=300, n_classes=2, noise=0.1, turns=1.0, seed=None):
     angle = 2 * np.pi * (turns * t + y / n_classes) + rng.normal(0.0, noise, size=n_samples)
     X = t[:, None] * np.stack([np.cos(angle), np.sin(angle)], axis=1)
     return _shuffled(X, y, rng)
+
+
+def make_gauss(n_samples=200, noise=0.1, spread=0.25, seed=None):
+    """Two round Gaussian clouds (TensorFlow Playground's "gauss"): class 0 around
+    (-0.5, -0.5), class 1 around (0.5, 0.5).
+
+    Each point is its centre + Normal(0, spread) + Normal(0, noise) in each
+    coordinate, so its standard deviation is sqrt(spread^2 + noise^2).
+    Returns X (n_samples, 2) float64 and y (n_samples,) int64.
+    """
+    rng = _toy_rng(n_samples, noise, seed)
+    check_positive(spread, "spread", allow_zero=True)
+    y = _balanced_labels(n_samples, 2)
+    centres = np.array([[-0.5, -0.5], [0.5, 0.5]])
+    X = centres[y] + rng.normal(0.0, spread, size=(n_samples, 2))
+    return _shuffled(X + rng.normal(0.0, noise, size=X.shape), y, rng)
+
+
+# ---------------------------------------------------------------- 2-D regression sets
+# X (N, 2) float64 in the square [-1, 1]^2 and a real target y (N,) float64 in about [-1, 1].
+
+# the six hills (+1) and valleys (-1) of make_hills: (x1, x2, sign)
+HILLS = ((-0.67, 0.42, 1.0), (0.0, 0.42, -1.0), (0.67, 0.42, 1.0),
+         (-0.67, -0.42, -1.0), (0.0, -0.42, 1.0), (0.67, -0.42, -1.0))
+HILL_WIDTH = 0.2  # the standard deviation of each hill
+
+
+def make_plane(n_samples=200, noise=0.0, seed=None):
+    """A tilted plane (TensorFlow Playground's "plane"): y = (x1 + x2) / 2 + noise.
+
+    X uniform in [-1, 1]^2; noise is the standard deviation of Gaussian noise on y.
+    Returns X (n_samples, 2) float64 and y (n_samples,) float64.
+    """
+    rng = _toy_rng(n_samples, noise, seed)
+    X = rng.uniform(-1.0, 1.0, size=(n_samples, 2))
+    return X, X.sum(axis=1) / 2 + rng.normal(0.0, noise, size=n_samples)
+
+
+def make_hills(n_samples=200, noise=0.0, seed=None):
+    """Three hills and three valleys in a checkerboard (TensorFlow Playground's "gaussian").
+
+    y = sum_k s_k exp(-|x - c_k|^2 / (2 w^2)) + noise, with the centres c_k and signs
+    s_k = +1 (hill) or -1 (valley) of HILLS and w = HILL_WIDTH; X uniform in [-1, 1]^2;
+    noise is the standard deviation of Gaussian noise on y.
+    Returns X (n_samples, 2) float64 and y (n_samples,) float64.
+    """
+    rng = _toy_rng(n_samples, noise, seed)
+    X = rng.uniform(-1.0, 1.0, size=(n_samples, 2))
+    return X, hills(X) + rng.normal(0.0, noise, size=n_samples)
+
+
+def hills(X):
+    """The noise-free target of make_hills at the points X (N, 2): y (N,) float64."""
+    X = as_float_array(X, "X", ndim=2)
+    centres = np.array([h[:2] for h in HILLS])
+    signs = np.array([h[2] for h in HILLS])
+    squared = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)  # (N, 6)
+    return np.exp(-squared / (2 * HILL_WIDTH ** 2)) @ signs
+
+
+# ---------------------------------------------------------------- input features
+
+# The extra inputs TensorFlow Playground offers, computed from a point (x1, x2). The sines
+# use pi * x: over the course's data (about [-1, 1]) sin(x) would be almost a straight line.
+FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(pi*x1)", "sin(pi*x2)")
+
+
+def expand_features(X, features=("x1", "x2")):
+    """The chosen features of the points X (N, 2), one column each: an array (N, k).
+
+    features: names from FEATURES, in any order (the columns follow it), e.g.
+    ``expand_features(X, ["x1", "x1^2"])`` is ``np.stack([x1, x1**2], axis=1)``.
+    A network fed with x1^2 and x2^2 separates two circles with a single line.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have shape (N, 2) (points x1, x2), but got shape {X.shape}.")
+    if isinstance(features, str):
+        raise TypeError(f"features must be a list of names such as ['x1', 'x2'], "
+                        f"but got the string {features!r}")
+    features = list(features)
+    for name in features:
+        check_choice(name, FEATURES, "feature")
+    if not features:
+        raise ValueError(f"features must name at least one of {', '.join(FEATURES)}.")
+    x1, x2 = X[:, 0], X[:, 1]
+    columns = {"x1": x1, "x2": x2, "x1^2": x1 ** 2, "x2^2": x2 ** 2, "x1*x2": x1 * x2,
+               "sin(pi*x1)": np.sin(np.pi * x1), "sin(pi*x2)": np.sin(np.pi * x2)}
+    return np.stack([columns[name] for name in features], axis=1)
 
 
 # ---------------------------------------------------------------- labels, splits, batches

@@ -488,13 +488,17 @@ fig
 #
 # ## 9. Explore: the playground
 #
-# Now try it yourself. Choose a data set (xor, circles, moons, spiral), the number of
-# hidden layers and units, and the activation. The playground then trains the network
-# for a few hundred steps and draws the decision regions (the colour is the network's
-# probability of class 1, the black line where it is 0.5) and the loss curve, for the
-# training points (filled) and for held-out validation points (hollow). Its XOR data
-# are noisy clouds of points around the four corners. It starts with one hidden layer
-# of 2 tanh units, the network of section 6. Things to try:
+# Now try it yourself. Choose a data set (xor, circles, moons, spiral, gauss), the
+# number of hidden layers and units, and the activation. The playground then trains the
+# network for a few hundred steps and draws the decision regions (the colour is the
+# network's probability of class 1, the black line where it is 0.5) and the loss curve,
+# for the training points (circles) and for held-out test points (diamonds). Its XOR
+# data are noisy clouds of points around the four corners. It starts with one hidden
+# layer of 2 tanh units, the network of section 6. "play" and "step" train on from
+# there and "reset" starts again from epoch 0; "show network" draws every unit's output
+# over the plane and the weights as lines, and "show code" prints the `nnedu` code that
+# builds and trains the same network (`playground.model` is that trained model).
+# Things to try:
 #
 # - XOR with 1 hidden layer of 2 units: press "train again" (new random starting
 #   weights) a few times. Does it always succeed? (Section 6.) Then try 4 units.
@@ -504,6 +508,9 @@ fig
 # - 0 hidden layers: whatever the data set, the boundary is a straight line, as for the
 #   single neuron of chapter 01. (Stacking layers without activation functions would
 #   not help either: the exercises ask why.)
+# - Circles with 0 hidden layers, but the inputs $x_1^2$ and $x_2^2$ ticked instead of
+#   $x_1$ and $x_2$: one neuron is enough now. Why? (The circle $x_1^2 + x_2^2 = r^2$ is a
+#   straight line in those two new inputs.)
 
 # %%
 playground = viz.playground("xor", hidden_layers=1, units=2, activation="tanh")

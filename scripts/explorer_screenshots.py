@@ -5,6 +5,7 @@
 Each explorer is made with the arguments below, headless (no browser, no kernel), and
 saved with ``render_png()``: exactly the picture a notebook shows under its controls.
 The controls themselves are drawn by the browser, so they are not in the pictures.
+``--only playground playground_network`` draws just those.
 """
 
 import argparse
@@ -28,6 +29,16 @@ def small_cnn():
     return model, x_test[:100], y_test[:100]
 
 
+def playground_network():
+    """The playground's "show network" picture: every neuron's heatmap, the weights as lines."""
+    from nnedu import viz
+
+    ex = viz.playground("spiral", hidden_layers=3, units=6, activation="tanh",
+                        features=["x1", "x2", "x1^2", "x2^2", "sin(pi*x1)", "sin(pi*x2)"])
+    ex.show_network.value = True
+    return ex.network_png()
+
+
 def explorers():
     """(file name, what it shows, a function making the explorer)."""
     from nnedu import viz
@@ -37,6 +48,8 @@ def explorers():
         ("activation", "02: an activation, its derivative, the gradient through n layers",
          lambda: viz.activation_explorer()),
         ("playground", "03: a network learning a 2-D data set", lambda: viz.playground()),
+        ("playground_network", "03: the playground's network, a heatmap per neuron",
+         playground_network),
         ("softmax", "04: logits, softmax, cross-entropy and p - y",
          lambda: viz.softmax_explorer()),
         ("graph", "05: a computation graph with values and gradients",
@@ -74,7 +87,8 @@ def main(argv=None):
     for name, what, make in chosen:
         start = time.perf_counter()
         path = args.out / f"{name}.png"
-        path.write_bytes(make().render_png())
+        picture = make()  # an explorer, or the PNG bytes of a picture of its own
+        path.write_bytes(picture if isinstance(picture, bytes) else picture.render_png())
         print(f"{path}  ({what}; {time.perf_counter() - start:.1f} s)")
 
 

@@ -262,3 +262,72 @@ def _drive_the_conv_explorer(page, base_url, token, name):
     page.keyboard.press("Enter")
     expect(readout).to_contain_text("window 7 at (1, 1): y = 1", timeout=REDRAW_TIMEOUT_MS)
     expect(image).not_to_have_attribute("src", before_src, timeout=REDRAW_TIMEOUT_MS)
+
+
+def test_the_playground_steps_plays_and_takes_a_new_feature(lab_server, page, tmp_path):
+    base_url, token, _ = lab_server
+    try:
+        _drive_the_playground(page, base_url, token, "playground.ipynb")
+    except Exception:
+        shot = tmp_path / "failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the page at the failure: {shot}")
+        raise
+
+
+def _epoch(readout):
+    """The epoch the playground's readout reports ("xor, 1x4 relu: epoch 110, ...")."""
+    return int(re.search(r"epoch (\d+)", readout.inner_text()).group(1))
+
+
+def _drive_the_playground(page, base_url, token, name):
+    """Trained for 100 epochs (full batch: one step each); "step" trains 10 more; the
+    x1^2 feature is a new setting (100 epochs again, a third input); play trains on."""
+    from playwright.sync_api import expect
+
+    _dismiss_popups(page)
+    page.goto(f"{base_url}/lab/tree/{name}?token={token}")
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_be_visible(
+        timeout=KERNEL_TIMEOUT_MS)
+    _wait_for_connected_kernel(base_url, token, name, KERNEL_TIMEOUT_MS / 1000)
+    _run_all_cells(page)
+    image = page.locator(".jp-OutputArea-output img").first
+    readout = page.locator(".jp-OutputArea-output [role='status']").first
+    expect(readout).to_contain_text("xor, 1x4 relu: epoch 100, train loss",
+                                    timeout=KERNEL_TIMEOUT_MS)
+    before_src = image.get_attribute("src")
+
+    page.locator(".widget-button", has_text="step").first.click()
+    expect(readout).to_contain_text("xor, 1x4 relu: epoch 110, ", timeout=REDRAW_TIMEOUT_MS)
+    expect(image).not_to_have_attribute("src", before_src, timeout=REDRAW_TIMEOUT_MS)
+    expect(page.locator(".widget-html", has_text="epoch").first).to_contain_text("epoch 110")
+
+    before_src = image.get_attribute("src")
+    page.locator(".widget-checkbox", has_text="x1^2").locator("input").first.check()
+    expect(readout).to_contain_text("xor, 1x4 relu on x1, x2, x1^2: epoch 100, ",
+                                    timeout=REDRAW_TIMEOUT_MS)
+    expect(image).not_to_have_attribute("src", before_src, timeout=REDRAW_TIMEOUT_MS)
+
+    # ipywidgets 8's Play: one play/pause button (7.x has separate ones), then stop
+    play_pause = page.locator(".widget-play button").first
+    play_pause.click()  # play: the widget ticks, each tick trains a few epochs
+    expect(play_pause.locator("i")).to_have_class(re.compile("fa-pause"))
+    expect(readout).not_to_contain_text("epoch 100,", timeout=REDRAW_TIMEOUT_MS)
+    page.wait_for_timeout(1500)
+    play_pause.click()  # pause
+    expect(play_pause.locator("i")).to_have_class(re.compile("fa-play"))
+    page.wait_for_timeout(1500)  # the ticks already sent are still answered
+    paused_at = _epoch(readout)
+    assert paused_at >= 120, f"play trained too little: {readout.inner_text()!r}"
+    page.wait_for_timeout(1500)
+    assert _epoch(readout) == paused_at, "the playground went on training after pause"
+
+    # the optional views: the network picture (a second image) and the code
+    images = page.locator(".jp-OutputArea-output img")
+    page.locator(".widget-checkbox", has_text="show network").locator("input").first.check()
+    expect(images).to_have_count(2, timeout=REDRAW_TIMEOUT_MS)
+    page.locator(".widget-checkbox", has_text="show code").locator("input").first.check()
+    code = page.locator(".widget-html pre").first
+    expect(code).to_contain_text("model = Sequential([", timeout=REDRAW_TIMEOUT_MS)
+    expect(code).to_contain_text("features = ['x1', 'x2', 'x1^2']")
+    expect(code).to_contain_text(f"for epoch in range({paused_at}):")

@@ -460,3 +460,61 @@ def test_augmentation_refuses_what_is_not_a_batch_of_images():
         data.rotate_images("digit", 10)
     with pytest.raises(ValueError, match="max_shift"):
         data.augment_images(np.zeros((1, 4, 4, 1)), max_shift=-1)
+
+
+# ---------------------------------------------------------------- playground sets and features
+
+
+def test_gauss_clouds_centres_and_spread():
+    X, y = data.make_gauss(4000, noise=0.0, spread=0.25, seed=0)
+    assert X.shape == (4000, 2) and y.dtype == np.int64 and np.bincount(y).tolist() == [2000, 2000]
+    assert np.allclose(X[y == 0].mean(axis=0), [-0.5, -0.5], atol=0.02)
+    assert np.allclose(X[y == 1].mean(axis=0), [0.5, 0.5], atol=0.02)
+    assert np.allclose(X[y == 1].std(axis=0), 0.25, atol=0.01)
+    noisy, _ = data.make_gauss(4000, noise=0.2, spread=0.25, seed=0)  # sqrt(0.25^2 + 0.2^2)
+    assert np.allclose(noisy[y == 1].std(axis=0), np.hypot(0.25, 0.2), atol=0.015)
+    with pytest.raises(ValueError, match="noise"):
+        data.make_gauss(10, noise=-1)
+
+
+def test_plane_is_the_mean_of_the_coordinates():
+    X, y = data.make_plane(50, seed=3)
+    assert X.shape == (50, 2) and y.shape == (50,) and y.dtype == np.float64
+    assert np.all(np.abs(X) <= 1)
+    assert np.allclose(y, (X[:, 0] + X[:, 1]) / 2)
+    _, noisy = data.make_plane(2000, noise=0.1, seed=3)
+    X2, _ = data.make_plane(2000, noise=0.1, seed=3)
+    assert np.std(noisy - X2.sum(axis=1) / 2) == pytest.approx(0.1, abs=0.01)
+
+
+def test_hills_peak_at_their_centres_with_their_signs():
+    centres = np.array([h[:2] for h in data.HILLS])
+    values = data.hills(centres)
+    # at a centre: its own sign (exp(0) = 1) plus the tails of the other five, which are small
+    assert np.allclose(values, [h[2] for h in data.HILLS], atol=0.05)
+    assert data.hills(np.array([[0.0, 0.0]]))[0] == pytest.approx(0.0, abs=1e-12)  # symmetric
+    X, y = data.make_hills(100, seed=1)
+    assert np.allclose(y, data.hills(X)) and np.all(np.abs(X) <= 1)
+
+
+def test_expand_features_columns_in_the_order_asked():
+    X = np.array([[0.5, -2.0], [1.0, 0.25]])
+    out = data.expand_features(X, ["x2", "x1^2", "x1*x2", "sin(pi*x1)", "x2^2", "x1",
+                                   "sin(pi*x2)"])
+    expected = [[-2.0, 0.25, -1.0, 1.0, 4.0, 0.5, 0.0], [0.25, 1.0, 0.25, 0.0, 0.0625, 1.0,
+                                                         np.sin(np.pi / 4)]]
+    assert np.allclose(out, expected)
+    assert np.array_equal(data.expand_features(X), X)  # x1, x2: the points themselves
+    assert data.FEATURES == ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(pi*x1)", "sin(pi*x2)")
+
+
+def test_expand_features_refuses_bad_input():
+    X = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="unknown feature 'x3'"):
+        data.expand_features(X, ["x1", "x3"])
+    with pytest.raises(ValueError, match="at least one"):
+        data.expand_features(X, [])
+    with pytest.raises(TypeError, match="list of names"):
+        data.expand_features(X, "x1")
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        data.expand_features(np.zeros((3, 3)))

@@ -34,7 +34,7 @@ EXPLORERS = {
     "init": lambda: viz.init_explorer(depth=6, initializer="random_normal", scale=0.5,
                                       units=32, batch_size=64),
     "playground": lambda: viz.playground("circles", noise=0.1, hidden_layers=1, units=4,
-                                         learning_rate=0.1, steps=25, n_samples=60),
+                                         learning_rate=0.1, l2=0.01, steps=25, n_samples=60),
     "dropout": lambda: viz.dropout_explorer(rate=0.2, l2=1e-3, steps=25, n_train=20,
                                             n_val=40),
     "batch_size": lambda: viz.batch_size_explorer(batch_sizes=(8, 32), epochs=2,
@@ -44,7 +44,8 @@ EXPLORERS = {
 
 @pytest.mark.parametrize("key", list(EXPLORERS))
 def test_every_control_changes_picture_and_readout(key):
-    check_every_control(key, EXPLORERS[key]())  # the playground's button: see its own test
+    # the playground's buttons and player: see their own tests
+    check_every_control(key, EXPLORERS[key](), picture_only=("show_test", "discretize"))
 
 
 @pytest.mark.parametrize("key", list(EXPLORERS))
@@ -57,7 +58,7 @@ def test_explorer_parts(key):
 
 
 @pytest.mark.parametrize("key, control, value", [
-    ("init", "scale", 2.0), ("playground", "l2", 0.01), ("dropout", "rate", 0.5),
+    ("init", "scale", 2.0), ("playground", "l2", 0.1), ("dropout", "rate", 0.5),
     ("batch_size", "batch_sizes", (1, 8))])
 def test_fast_path_draws_the_same_picture_as_a_full_draw(key, control, value):
     ex = EXPLORERS[key]()
@@ -93,9 +94,10 @@ def test_playground_button_trains_new_initial_weights():
     assert ex.train_count == trained + 1
     assert ex.redraw_count == 2
     assert np.any(ex.render_rgba() != pixels)
-    assert ex.readout.startswith("circles, 1x4 relu: train acc ")
+    assert ex.readout.startswith("circles, 1x4 relu, L2 0.01: epoch 25, train loss ")
     assert len(ex.cache) == 2  # the old weights' result is kept: a new setting was trained
-    assert before.startswith("circles, 1x4 relu: train acc ")
+    assert before.startswith("circles, 1x4 relu, L2 0.01: epoch 25, train loss ")
+    assert ex.readout != before
 
 
 # ------------------------------------------------------------------ init explorer values
@@ -176,21 +178,24 @@ def test_build_mlp_parameter_counts():
 
 def test_playground_learns_circles_but_a_line_cannot():
     ex = viz.playground("circles", hidden_layers=2, units=8, steps=300)
-    curves = ex.result()["curves"]
+    curves = ex.result().curves
     assert curves["accuracy"][-1] >= 0.9 and curves["val_accuracy"][-1] >= 0.85
     assert curves["loss"][-1] < curves["loss"][0] / 2
-    assert ex.readout == (f"circles, 2x8 relu: train acc {curves['accuracy'][-1]:.2f}, "
-                          f"val acc {curves['val_accuracy'][-1]:.2f} after 300 steps")
+    assert ex.readout == (f"circles, 2x8 relu: epoch 300, train loss {curves['loss'][-1]:.3f}, "
+                          f"test loss {curves['val_loss'][-1]:.3f} (accuracy "
+                          f"{curves['accuracy'][-1]:.2f} train, {curves['val_accuracy'][-1]:.2f}"
+                          " test)")
     ex.controls["hidden_layers"].value = 0  # a straight line cannot separate two circles
-    assert ex.result()["curves"]["accuracy"][-1] < 0.75
-    assert ex.readout.startswith("circles, no hidden layer: train acc ")
+    assert ex.result().curves["accuracy"][-1] < 0.75
+    assert ex.readout.startswith("circles, no hidden layer: epoch 300, train loss ")
 
 
 def test_playground_probability_picture_matches_the_model():
     ex = EXPLORERS["playground"]()
-    grid = ex.result()["grid"]
+    grid = ex.regions.get_array()
     assert grid.shape == (playground_module.GRID_POINTS,) * 2
     assert np.all((grid >= 0) & (grid <= 1))
+    assert np.allclose(grid, playground_module.probability_grid(ex.model, ex.result().box))
 
 
 def test_playground_divergence_is_reported_not_raised():
