@@ -25,7 +25,8 @@ STANDIN_TESTS := tests/test_stand_in.py tests/test_layers.py tests/test_activati
     tests/test_training_loop.py tests/test_saving.py
 
 # The widget tests, rerun with ipywidgets 7.7.1 (what Colab ships) by `make test-compat`.
-WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py tests/test_viz_backprop.py tests/test_viz_lr.py
+WIDGET_TESTS := tests/test_viz_basic.py tests/test_viz_training.py tests/test_viz_backprop.py tests/test_viz_lr.py \
+    tests/test_viz_playground.py tests/test_viz_conv.py tests/test_viz_cnn.py tests/test_viz_ipympl.py
 COMPAT := .venv-compat
 
 .PHONY: lab test test-fast test-standin test-compat test-oldest test-colab bench lesson-times exercises sync lint \
