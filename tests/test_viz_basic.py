@@ -261,3 +261,42 @@ def test_style_palette_and_figure():
     assert axes.shape == (2,) and fig.canvas is not None
     ax = style.apply(axes[0], title="t", xlabel="x", ylabel="y")
     assert ax.get_title() == "t" and not ax.spines["top"].get_visible()
+
+
+ALL_EXPLORERS = {
+    "perceptron": lambda: viz.perceptron_explorer(),
+    "activation": lambda: viz.activation_explorer(),
+    "playground": lambda: viz.playground(steps=20),
+    "softmax": lambda: viz.softmax_explorer(),
+    "graph": lambda: viz.graph_explorer(),
+    "backprop": lambda: viz.backprop_explorer(),
+    "lr": lambda: viz.lr_explorer(),
+    "batch_size": lambda: viz.batch_size_explorer(),
+    "init": lambda: viz.init_explorer(),
+    "dropout": lambda: viz.dropout_explorer(),
+    "conv": lambda: viz.conv_explorer(),
+}
+MIN_WIDTH_PX = 360   # a slider at least this wide has a track of 200 px or more
+
+
+def _positions(control):
+    """How many values a slider can stop at."""
+    if isinstance(control, widgets.SelectionSlider):
+        return len(control.options)
+    return round((control.max - control.min) / control.step) + 1
+
+
+@pytest.mark.parametrize("key", list(ALL_EXPLORERS))
+def test_every_slider_of_every_explorer_gives_fine_control_and_keyboard_access(key):
+    ex = ALL_EXPLORERS[key]()
+    sliders = {name: c for name, c in ex.controls.items()
+               if isinstance(c, (widgets.FloatSlider, widgets.IntSlider,
+                                 widgets.FloatLogSlider, widgets.SelectionSlider))}
+    assert sliders, f"{key} has no slider"
+    for name, control in sliders.items():
+        # a track of 200 px or more: 60 px of mouse travel never go from end to end
+        width = control.layout.width or ""
+        assert width.endswith("px") and int(width[:-2]) >= MIN_WIDTH_PX, (key, name, width)
+        if isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider)):
+            assert _positions(control) >= 11, (key, name, _positions(control))  # fine steps
+        assert control.readout, (key, name)     # the value shown; a number can be typed in

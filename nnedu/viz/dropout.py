@@ -30,7 +30,7 @@ from nnedu.layers import Dropout
 from nnedu.models import DivergenceWarning
 from nnedu.optimizers import Adam
 from nnedu.viz import style
-from nnedu.viz._base import Explorer
+from nnedu.viz._base import Explorer, slider_layout
 from nnedu.viz.playground_explorer import (
     L2_VALUES,
     POINT_CMAP,
@@ -128,10 +128,11 @@ class DropoutExplorer(Explorer):
         controls = {
             "rate": widgets.SelectionSlider(options=list(RATES), value=rate,
                                             description="dropout rate",
-                                            continuous_update=False,
+                                            continuous_update=False, layout=slider_layout(),
                                             style={"description_width": "initial"}),
             "l2": widgets.SelectionSlider(options=list(L2_VALUES), value=l2,
                                           description="L2 lambda", continuous_update=False,
+                                          layout=slider_layout(),
                                           style={"description_width": "initial"}),
         }
         self._build_figure()
