@@ -20,11 +20,6 @@ from nnedu import backend
 array_api_strict = pytest.importorskip("array_api_strict")
 STRICT_ARRAY = type(array_api_strict.asarray(0.0))
 
-# Not array-API clean yet: nnedu.conv still calls NumPy-only methods (x.reshape(...),
-# out=..., as_strided). It works under NumPy (and CuPy), but not under the strict stand-in.
-NUMPY_ONLY_YET = pytest.mark.skip(reason="nnedu.conv (Conv2D, the poolings) still uses "
-                                         "NumPy-only array methods: not array-API clean yet")
-
 
 @pytest.fixture
 def stand_in():
@@ -66,7 +61,6 @@ def test_dense_forward_and_backward_return_stand_in_arrays(stand_in):
     assert all(isinstance(w, np.ndarray) for w in dense.get_weights())  # Keras: NumPy copies
 
 
-@NUMPY_ONLY_YET
 def test_conv2d_forward_and_backward_return_stand_in_arrays(stand_in):
     from nnedu.layers import Conv2D
 
@@ -110,7 +104,6 @@ def test_fit_trains_stand_in_weights_and_predict_returns_numpy(stand_in):
     assert isinstance(loss, float) and accuracy > 0.9
 
 
-@NUMPY_ONLY_YET
 def test_a_small_cnn_trains_under_the_stand_in(stand_in):
     from nnedu.layers import Conv2D, Dense, Flatten, MaxPooling2D
     from nnedu.models import Sequential
