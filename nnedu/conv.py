@@ -38,7 +38,8 @@ numbers with a few large array operations:
   row of ones in cols (cs231n's "bias trick").
 - backward: dkernel = cols @ dy, dcols = kernel @ dy^T, and ``col2im``
   adds the gradient of every window copy back onto the pixel it came from:
-  the same kh*kw slices as im2col, with += instead of =.
+  the same kh*kw slices as im2col, with += instead of =. A network's first
+  layer skips dx (``input_gradient=False``): nothing below it learns.
 - memory layout: the copies are what cost, and a copy is fast when it moves
   long runs of neighbouring numbers. With few channels (C < MANY_CHANNELS)
   the images are copied channels-first, (C, N, H, W), so that each slice
@@ -54,7 +55,8 @@ numbers with a few large array operations:
 Arrays are made through ``nnedu.backend.xp``, and the work is slicing, matrix
 products and elementwise operations, so the same code runs on any array-API
 module (CuPy on a GPU; the tests run it under array-api-strict). On NumPy
-arrays a few steps take a faster NumPy-only road (``_is_numpy``): the windows
+arrays a few steps take a faster NumPy-only road (``_is_numpy``; CuPy and the
+others take the generic one, which suits a GPU well): the windows
 as a strided view (``window_view``) instead of stacked slices, and products
 written into a preallocated result (``out=``) a block at a time. Both roads
 give the same numbers. The inputs are checked for shape and type only, never
@@ -410,8 +412,8 @@ def conv2d_backward(dy, cache, input_gradient=True):
     dx = col2im(K @ dy2^T) without the padding.
 
     Inputs: dy: (N, Ho, Wo, F); cache from ``conv2d_forward``; input_gradient:
-    False skips dx (returned as None), the costliest third, which a network's
-    first layer does not need (nothing below it learns).
+    False skips dx (returned as None), which a network's first layer does not
+    need (nothing below it learns).
     Returns dx: (N, H, W, C), dkernel: (kh, kw, C, F), dbias: (F,).
     """
     channels = cache[1].shape[2]  # the kernel's C decided the layout, as in conv2d_forward
