@@ -434,15 +434,21 @@ class Sequential:
         return out, logits
 
     def _backward_training(self, dy, fused):
-        """Backward from the last layer down to the first one with trainable weights."""
+        """Backward from the last layer down to the first one with trainable weights.
+
+        Meanwhile that layer's ``needs_input_gradient`` is False: a layer that can
+        (Conv2D) then skips computing the dL/dx that nothing below it uses.
+        """
         first = self._first_trainable_index()
         last = len(self.layers) - 1
+        self.layers[first].needs_input_gradient = False  # its dL/dx would go nowhere
         for i in range(last, first - 1, -1):
             layer = self.layers[i]
             if i == last and fused:
                 dy = layer.backward_from_preactivation(dy)  # dy is dL/dlogits = (p - y) / N
             else:
                 dy = layer.backward(dy)
+        self.layers[first].needs_input_gradient = True
 
     def _first_trainable_index(self):
         """Layers below this index have nothing to train: no need to backpropagate into them."""

@@ -73,9 +73,6 @@ def _array_backend(request):
     marker = request.node.get_closest_marker("numpy_only")
     if marker is not None:
         pytest.skip(f"NumPy only: {marker.args[0] if marker.args else 'NumPy behaviour'}")
-    name = request.node.name.lower()
-    if "conv" in name or ("pool" in name and "global" not in name):  # Conv2D, nnedu.conv
-        pytest.skip("not array-API clean yet: nnedu.conv (Conv2D and the poolings)")
     backend._activate(module)
     try:
         yield

@@ -460,3 +460,151 @@ def test_pool_errors(forward):
         forward(x, 5)
     with pytest.raises(TypeError, match="pool_size"):
         forward(x, 2.0)
+
+
+# ------------------------------------------------------------------ the first layer's shortcut
+
+
+@pytest.mark.parametrize("channels, stride, padding", [
+    (2, 1, "same"), (2, 2, "valid"), (conv.MANY_CHANNELS, 1, "same"),
+    (conv.MANY_CHANNELS, (2, 1), "valid"),
+])
+@naive_or_fast
+def test_backward_without_input_gradient_gives_the_same_weight_gradients(channels, stride,
+                                                                          padding, version):
+    forward, backward = CONV_PAIRS[version]
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(2, 6, 5, channels))
+    y, cache = forward(x, rng.normal(size=(3, 3, channels, 4)), rng.normal(size=4), stride,
+                       padding)
+    dy = rng.normal(size=y.shape)
+    dx, dkernel, dbias = backward(dy, cache)
+    skipped, dkernel_2, dbias_2 = backward(dy, cache, input_gradient=False)
+    assert skipped is None and dx.shape == x.shape
+    np.testing.assert_array_equal(dkernel_2, dkernel)
+    np.testing.assert_array_equal(dbias_2, dbias)
+
+
+def test_training_skips_only_the_first_layers_input_gradient(monkeypatch):
+    from nnedu.layers import Conv2D, Dense, Flatten, MaxPooling2D
+    from nnedu.models import Sequential
+
+    calls = []
+    real_backward = conv.conv2d_backward
+
+    def spy(dy, cache, input_gradient=True):
+        calls.append(input_gradient)
+        return real_backward(dy, cache, input_gradient)
+
+    monkeypatch.setattr(conv, "conv2d_backward", spy)
+    model = Sequential([Conv2D(2, 3, padding="same", activation="relu", input_shape=(6, 6, 1),
+                               seed=0), MaxPooling2D(), Conv2D(3, 3, activation="tanh", seed=1),
+                        Flatten(), Dense(2, seed=2)])
+    x = np.random.default_rng(3).normal(size=(4, 6, 6, 1))
+    dy = np.random.default_rng(4).normal(size=(4, 2))
+    model.forward(x, training=True)
+    dx = model.backward(dy)                                   # the public backward: all of dx
+    assert dx.shape == x.shape and calls == [True, True]
+    full = [np.array(g) for layer in model.layers for g in layer.grads.values()]
+    model._backward_training(dy, fused=False)                 # what fit and train_on_batch do
+    assert calls[2:] == [True, False]                         # the upper conv, then the first
+    assert all(layer.needs_input_gradient for layer in model.layers if hasattr(
+        layer, "needs_input_gradient"))                       # set back once done
+    skipped = [g for layer in model.layers for g in layer.grads.values()]
+    assert len(skipped) == len(full) == 6
+    for before, after in zip(full, skipped):
+        np.testing.assert_array_equal(after, before)
+
+
+# ------------------------------------------------------------------ max pooling with ties
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=pool_cases)
+def test_maxpool_with_many_ties_matches_the_naive_twin(case):
+    # small integers after a ReLU: most windows hold their maximum more than once
+    assume(_pool_fits(case))
+    rng = np.random.default_rng(case["seed"])
+    x = np.maximum(rng.integers(-2, 3, size=(case["n"], case["h"], case["w"], case["c"])), 0)
+    x = x.astype(float)
+    args = ((case["ph"], case["pw"]), case["stride"], case["padding"])
+    y_slow, cache_slow = conv.maxpool_forward_naive(x, *args)
+    y, cache = conv.maxpool_forward(x, *args)
+    np.testing.assert_array_equal(y, y_slow)
+    dy = rng.normal(size=y.shape)
+    np.testing.assert_array_equal(conv.maxpool_backward(dy, cache),
+                                  conv.maxpool_backward_naive(dy, cache_slow))
+
+
+def test_maxpool_backward_sends_each_tie_to_the_first_position_of_its_window():
+    x = np.array([[0, 0, 7, 1],
+                  [0, 0, 1, 7],
+                  [3, 2, 4, 4],
+                  [3, 1, 4, 4]], dtype=float).reshape(1, 4, 4, 1)
+    y, cache = conv.maxpool_forward(x)
+    np.testing.assert_array_equal(y.reshape(2, 2), [[0, 7], [3, 4]])
+    dx = conv.maxpool_backward(np.array([1.0, 2, 3, 4]).reshape(1, 2, 2, 1), cache)
+    np.testing.assert_array_equal(dx.reshape(4, 4), [[1, 0, 2, 0],
+                                                     [0, 0, 0, 0],
+                                                     [3, 0, 4, 0],
+                                                     [0, 0, 0, 0]])
+
+
+# ------------------------------------------------------------------ the array-API road
+
+
+@pytest.fixture
+def strict():
+    """nnedu computing in array-api-strict (the stand-in for CuPy), NumPy again afterwards."""
+    from nnedu import backend
+
+    module = pytest.importorskip("array_api_strict")
+    backend._activate(module)
+    yield module
+    backend.use("numpy")
+
+
+@pytest.mark.parametrize("channels, stride, padding", [
+    (1, 1, "same"), (3, 2, "valid"), (conv.MANY_CHANNELS, 1, "same"),
+    (conv.MANY_CHANNELS + 1, (1, 2), "same"),
+])
+def test_conv_without_numpy_arrays_gives_numpys_numbers(strict, channels, stride, padding):
+    from nnedu import backend
+
+    rng = np.random.default_rng(8)
+    x, kernel = rng.normal(size=(3, 7, 6, channels)), rng.normal(size=(3, 2, channels, 4))
+    bias = rng.normal(size=4)
+    strict_args = [strict.asarray(a) for a in (x, kernel, bias)]
+    y_strict, cache_strict = conv.conv2d_forward(*strict_args, stride, padding)
+    assert isinstance(y_strict, type(strict.asarray(0.0)))
+    backend.use("numpy")
+    y, cache = conv.conv2d_forward(x, kernel, bias, stride, padding)
+    dy = rng.normal(size=y.shape)
+    grads = conv.conv2d_backward(dy, cache)
+    backend._activate(strict)
+    grads_strict = conv.conv2d_backward(strict.asarray(dy), cache_strict)
+    np.testing.assert_allclose(np.asarray(y_strict), y, rtol=1e-12, atol=1e-12)
+    for mine, numpys in zip(grads_strict, grads):
+        np.testing.assert_allclose(np.asarray(mine), numpys, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("pool_size, stride, padding", [
+    (2, None, "valid"), (3, 2, "same"), (2, 1, "valid"), ((2, 3), None, "same"),
+])
+@pytest.mark.parametrize("pair", [MAXPOOL_PAIRS[1], AVGPOOL_PAIRS[1]], ids=["max", "avg"])
+def test_pooling_without_numpy_arrays_gives_numpys_numbers(strict, pair, pool_size, stride,
+                                                           padding):
+    from nnedu import backend
+
+    forward, backward = pair
+    rng = np.random.default_rng(9)
+    x = np.maximum(rng.integers(-2, 3, size=(2, 5, 6, 3)), 0).astype(float)  # with ties
+    y_strict, cache_strict = forward(strict.asarray(x), pool_size, stride, padding)
+    backend.use("numpy")
+    y, cache = forward(x, pool_size, stride, padding)
+    dy = rng.normal(size=y.shape)
+    dx = backward(dy, cache)
+    backend._activate(strict)
+    dx_strict = backward(strict.asarray(dy), cache_strict)
+    np.testing.assert_array_equal(np.asarray(y_strict), y)
+    np.testing.assert_allclose(np.asarray(dx_strict), dx, rtol=1e-12, atol=1e-12)

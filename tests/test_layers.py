@@ -27,12 +27,6 @@ from nnedu.regularizers import L2, MaxNorm
 
 TOLERANCE = 1e-6
 
-# Under the stand-in array library (tests/conftest.py) the tests of Conv2D and the poolings are
-# skipped (conftest skips every test named ...conv... or ...pool...): nnedu.conv is not
-# array-API clean yet. These marks do the same for the cases of tests with other names.
-CONV_NOT_YET = pytest.mark.numpy_only("nnedu.conv (Conv2D, pooling) is not array-API clean yet")
-
-
 def assert_gradients_ok(layer, x, training=True):
     """Every entry of check_layer's report (dx and each param) below the tolerance."""
     report = check_layer(layer, x, training=training)
@@ -413,10 +407,8 @@ def test_apply_constraints_clips_unit_norms():
 def _dtype_cases():
     return [
         (lambda: Dense(3, activation="relu", input_shape=(4,)), (2, 4)),
-        pytest.param(lambda: Conv2D(2, 3, padding="same", input_shape=(4, 4, 1)), (2, 4, 4, 1),
-                     marks=CONV_NOT_YET),
-        pytest.param(lambda: MaxPooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1),
-                     marks=CONV_NOT_YET),
+        (lambda: Conv2D(2, 3, padding="same", input_shape=(4, 4, 1)), (2, 4, 4, 1)),
+        (lambda: MaxPooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1)),
         (lambda: GlobalAveragePooling2D(input_shape=(4, 4, 1)), (2, 4, 4, 1)),
         (lambda: BatchNormalization(input_shape=(3,)), (5, 3)),
         (lambda: Dropout(0.5, input_shape=(3,)), (5, 3)),
@@ -547,7 +539,6 @@ def test_layers_build_on_first_forward():
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised inside keras' torch backend
-@CONV_NOT_YET
 def test_same_weights_give_keras_outputs(keras):
     rng = np.random.default_rng(0)
     cases = [
@@ -595,8 +586,7 @@ def test_batchnorm_matches_keras_in_both_modes(keras):
 
 @pytest.mark.parametrize("make", [
     lambda act: Dense(3, activation=act, input_shape=(4,), seed=0),
-    pytest.param(lambda act: Conv2D(2, 3, padding="same", activation=act,
-                                    input_shape=(5, 5, 2), seed=0), marks=CONV_NOT_YET),
+    lambda act: Conv2D(2, 3, padding="same", activation=act, input_shape=(5, 5, 2), seed=0),
     lambda act: Activation(act or "linear"),
 ])
 def test_backward_from_preactivation_skips_only_the_activation(make):
@@ -897,9 +887,8 @@ def test_weights_are_the_arrays_themselves_in_keras_order():
 
 @pytest.mark.parametrize("make, x_shape", [
     (lambda: Dense(2), (3, 4)), (lambda: Activation("relu"), (3, 4)), (lambda: Flatten(), (3, 2, 2)),
-    pytest.param(lambda: Conv2D(2, 2), (2, 3, 3, 1), marks=CONV_NOT_YET),
-    pytest.param(lambda: MaxPooling2D(), (2, 4, 4, 1), marks=CONV_NOT_YET),
-    pytest.param(lambda: AveragePooling2D(), (2, 4, 4, 1), marks=CONV_NOT_YET),
+    (lambda: Conv2D(2, 2), (2, 3, 3, 1)), (lambda: MaxPooling2D(), (2, 4, 4, 1)),
+    (lambda: AveragePooling2D(), (2, 4, 4, 1)),
     (lambda: GlobalMaxPooling2D(), (2, 3, 3, 2)),
     (lambda: GlobalAveragePooling2D(), (2, 3, 3, 2)), (lambda: BatchNormalization(), (3, 4)),
     (lambda: Dropout(0.5), (3, 4)), (lambda: Input(shape=(4,)), (3, 4)),

@@ -22,11 +22,6 @@ from nnedu import backend
 array_api_strict = pytest.importorskip("array_api_strict")
 STRICT_ARRAY = type(array_api_strict.asarray(0.0))
 
-# Not array-API clean yet: nnedu.conv still calls NumPy-only methods (x.reshape(...),
-# out=..., as_strided). It works under NumPy (and CuPy), but not under the strict stand-in.
-NUMPY_ONLY_YET = pytest.mark.skip(reason="nnedu.conv (Conv2D, the poolings) still uses "
-                                         "NumPy-only array methods: not array-API clean yet")
-
 
 @pytest.fixture
 def stand_in():
@@ -84,7 +79,6 @@ def test_losses_and_metrics_compute_with_the_stand_in(stand_in):
     assert metrics.accuracy(backend.xp.asarray([1, 1]), backend.xp.asarray(p)) == 0.5
 
 
-@NUMPY_ONLY_YET
 def test_conv2d_forward_and_backward_return_stand_in_arrays(stand_in):
     from nnedu.layers import Conv2D
 
@@ -131,7 +125,6 @@ def test_fit_trains_stand_in_weights_and_predict_returns_numpy(stand_in):
     np.testing.assert_array_equal(backend.to_numpy(kept), p)
 
 
-@NUMPY_ONLY_YET
 def test_a_small_cnn_trains_under_the_stand_in(stand_in):
     from nnedu.layers import Conv2D, Dense, Flatten, MaxPooling2D
     from nnedu.models import Sequential
@@ -184,8 +177,6 @@ def test_the_cnn_explorer_plots_the_stand_ins_feature_maps_as_numpy(stand_in):
     assert ex.readout.startswith("test image 1: label 1, predicted")
 
 
-@pytest.mark.skip(reason="nnedu.conv (conv2d_forward) is not array-API clean yet: drop this "
-                         "mark when it is")
 def test_the_conv_explorer_plots_the_stand_ins_feature_map_as_numpy(stand_in):
     _agg()
     from nnedu import viz

@@ -34,10 +34,13 @@ class Conv2D(Layer):
     Ho = floor((H - kh) / sh) + 1 with padding "valid", ceil(H / sh) with "same"
     (Keras' padding: an odd number of zeros puts the extra one at the bottom/right).
     ``layer.kernel`` and ``layer.bias`` are ``params["kernel"]`` and ``params["bias"]``.
+    ``needs_input_gradient = False`` makes backward skip dx (and return None):
+    the model sets it on its first layer during training, as nothing below uses dx.
     """
 
     base_name = "conv2d"
     weight_names = ("kernel", "bias")
+    needs_input_gradient = True
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None,
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -100,10 +103,12 @@ class Conv2D(Layer):
         """dkernel = sum over windows of window * dz, dbias = sum of dz, dx = dz spread back.
 
         dz = dL/dz: (N, Ho, Wo, filters) -> dx: (N, H, W, C)
-        (``nnedu.conv.conv2d_backward``). Adds the regularizer's gradient to dkernel.
+        (``nnedu.conv.conv2d_backward``), or None if not ``needs_input_gradient``.
+        Adds the regularizer's gradient to dkernel.
         """
         dz = self._check_upstream(dz)
-        dx, dkernel, dbias = conv_ops.conv2d_backward(dz, self._cache[0])
+        dx, dkernel, dbias = conv_ops.conv2d_backward(dz, self._cache[0],
+                                                      self.needs_input_gradient)
         self.grads["kernel"] = self._with_penalty_gradient(dkernel)
         if self.use_bias:
             self.grads["bias"] = dbias

@@ -57,8 +57,8 @@ class MaxPooling2D(_Pooling2D):
     def forward(self, x, training=False):
         """y[n, i, j, c] = max of x[n, window (i, j), c] (``nnedu.conv.maxpool_forward``).
 
-        x: (N, H, W, C) -> y: (N, Ho, Wo, C). Cache: the pooling's cache (the
-        padded input and y, to find where each maximum was).
+        x: (N, H, W, C) -> y: (N, Ho, Wo, C). Cache: the pooling's cache (masks
+        of where each window's maximum improved, to find where it was).
         """
         x = self._check_input(x)
         y, self._cache = conv_ops.maxpool_forward(x, self.pool_size, self.strides,
