@@ -475,8 +475,46 @@ def _backward_channels_last(dy, cache, input_gradient):
     dbias = xp.ones(dy2.shape[0], dtype=dy2.dtype) @ dy2           # faster than a sum
     if not input_gradient:
         return None, dkernel, dbias
+    if stride == (1, 1):
+        return _input_gradient_stride_1(dy, kernel, x_shape, x_pad_shape, (top, left)), \
+            dkernel, dbias
     dx_pad = _input_gradient(dy, kernel, x_pad_shape, stride)      # (N, Hp, Wp, C)
     return dx_pad[:, top:top + x_shape[1], left:left + x_shape[2], :], dkernel, dbias
+
+
+def _input_gradient_stride_1(dy, kernel, x_shape, x_pad_shape, pads):
+    """dx at stride 1 as a convolution of its own: dy, zero-padded, with the kernel turned.
+
+    At stride 1 the input pixel (i, j) sits under kernel position (a, b) of the
+    window of output (i + top - a, j + left - b), so
+    dx[n, i, j, c] = sum over a, b, f of dy[n, i + top - a, j + left - b, f] * kernel[a, b, c, f].
+    With dy zero-padded by kh - 1 - top above and kh - 1 - bottom below (kw - 1 - left
+    and kw - 1 - right at the sides), that is a "valid" convolution of dy with the
+    kernel turned by 180 degrees, its C and F axes swapped: one window matrix and
+    one product, as in the forward pass (faster than col2im's kh*kw products).
+    dy: (N, Ho, Wo, F), kernel: (kh, kw, C, F) -> dx: x_shape = (N, H, W, C).
+    """
+    kh, kw, channels, filters = kernel.shape
+    n, height, width, _ = x_shape
+    (top, left), (out_h, out_w) = pads, dy.shape[1:3]
+    above, before = kh - 1 - top, kw - 1 - left
+    dy_pad = xp.zeros((n, height + kh - 1, width + kw - 1, filters), dtype=dy.dtype)
+    dy_pad[:, above:above + out_h, before:before + out_w, :] = dy
+    turned = copy(xp.permute_dims(xp.flip(kernel, axis=(0, 1)), (0, 1, 3, 2)))  # (kh, kw, F, C)
+    if not _is_numpy(dy_pad):
+        _, dx = _windows_times_kernel(dy_pad, turned, (1, 1))     # (N*H*W, C)
+        return xp.reshape(dx, x_shape)
+    windows = window_view(dy_pad, kh, kw, (1, 1))                  # (N, H, W, kh, kw, F)
+    k2 = turned.reshape(-1, channels)                              # (kh*kw*F, C)
+    dx = numpy.empty(x_shape, dtype=dy.dtype)
+    step = max(1, WINDOW_ROWS // (height * width))                 # samples per block
+    block = numpy.empty((step, *windows.shape[1:]), dtype=dy.dtype)  # reused: stays in cache
+    for start in range(0, n, step):
+        part = slice(start, min(start + step, n))
+        rows = block[:part.stop - part.start]
+        rows[...] = windows[part]
+        numpy.matmul(rows.reshape(-1, k2.shape[0]), k2, out=dx[part].reshape(-1, channels))
+    return dx
 
 
 def _input_gradient(dy, kernel, x_pad_shape, stride):
