@@ -327,6 +327,13 @@ def test_only_the_first_hidden_layers_unit_boxes_are_shown():
     ex.controls["hidden_layers"].value = 0
     assert all(ex.controls[name].layout.display == "none" for name in pg.UNIT_CONTROLS)
     assert kernel_shapes(ex.model) == [(2, 1)]
+    # no hidden layer given as no counts: the boxes wait with 8 units, like the slider
+    ex = small(hidden_layers=None, units=())
+    assert kernel_shapes(ex.model) == [(2, 1)] and ex.readout.startswith("circles, no hidden")
+    assert [ex.controls[name].value for name in ("units",) + pg.UNIT_CONTROLS] == [8] * 7
+    ex.controls["hidden_layers"].value = 1
+    assert kernel_shapes(ex.model) == [(2, 8), (8, 1)]
+    assert small(hidden_layers=0, units=5).controls["units_1"].value == 5
 
 
 def test_moving_one_layers_units_changes_only_that_layer():

@@ -365,9 +365,10 @@ print("test:", model.evaluate(inputs_test, y_test, batch_size=len(inputs_test)))
 class Playground(Explorer):
     """Controls: problem, dataset, activation, train (button), the features x1 ... sin(pi*x2),
     hidden_layers, units (sets every layer's count), units_1 ... units_6 (the units of
-    each hidden layer; only the first hidden_layers are shown), learning_rate, batch_size, regularization, l2 (its rate, L1 or
-    L2), train_ratio, noise, show_test, discretize. Below them: play, step, reset,
-    show network, show code (``ex.player``, ``ex.step()``, ``ex.reset()``)."""
+    each hidden layer; only the first hidden_layers are shown), learning_rate,
+    batch_size, regularization, l2 (its rate, L1 or L2), train_ratio, noise, show_test,
+    discretize. Below them: play, step, reset, show network, show code (``ex.player``,
+    ``ex.step()``, ``ex.reset()``)."""
 
     def __init__(self, dataset="circles", noise=0.1, hidden_layers=None, units=8,
                  activation="relu", learning_rate=0.03, l2=0.0, steps=300, n_samples=200,
@@ -392,8 +393,8 @@ class Playground(Explorer):
 
         self.network = NetworkPicture()
         rows = [["problem", "dataset", "activation"], list(data.FEATURES),
-                ["hidden_layers", "units"], list(UNIT_CONTROLS), ["learning_rate", "batch_size"],
-                ["regularization", "l2"], ["train_ratio", "noise"],
+                ["hidden_layers", "units"], list(UNIT_CONTROLS),
+                ["learning_rate", "batch_size"], ["regularization", "l2"], ["train_ratio", "noise"],
                 ["show_test", "discretize", "train"]]
         self._show_unit_controls(controls)
         super().__init__(controls, self.figure, rows=rows)
@@ -724,8 +725,11 @@ def _make_controls(problem, dataset, noise, counts, units, activation, learning_
                    discretize):
     """The playground's controls, by name, in the order they are shown. ``counts``: the
     units of each hidden layer (layer_units); ``units`` the argument (int or counts)."""
-    every = max(counts) if counts else units  # the "units" slider: the widest layer
-    rest = counts[-1] if counts else units  # a layer added later starts like the last one
+    if not counts:  # no hidden layer: every box gets the int (8 when none was given)
+        every = rest = units if isinstance(units, (int, np.integer)) else 8
+    else:
+        every = max(counts)  # the "units" slider: the widest layer
+        rest = counts[-1]  # a layer added later starts like the last one
     per_layer = counts + (rest,) * (MAX_HIDDEN_LAYERS - len(counts))
     controls = {
         "problem": _narrow(dropdown(list(PROBLEMS), problem, "problem")),
