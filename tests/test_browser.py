@@ -282,7 +282,8 @@ def _epoch(readout):
 
 def _drive_the_playground(page, base_url, token, name):
     """Trained for 100 epochs (full batch: one step each); "step" trains 10 more; the
-    x1^2 feature is a new setting (100 epochs again, a third input); play trains on."""
+    x1^2 feature is a new setting (100 epochs again, a third input); play trains on; the
+    network picture and the code show; typing 3 in the "layer 1" box gives 1x3."""
     from playwright.sync_api import expect
 
     _dismiss_popups(page)
@@ -331,3 +332,16 @@ def _drive_the_playground(page, base_url, token, name):
     expect(code).to_contain_text("model = Sequential([", timeout=REDRAW_TIMEOUT_MS)
     expect(code).to_contain_text("features = ['x1', 'x2', 'x1^2']")
     expect(code).to_contain_text(f"for epoch in range({paused_at}):")
+
+    # the units of each hidden layer: a box per layer, layer 2's hidden (one hidden layer)
+    def units_box(layer):
+        return page.locator(".widget-text", has=page.locator(".widget-label",
+                                                             has_text=f"layer {layer}")).first
+
+    expect(units_box(2)).to_be_hidden()
+    box = units_box(1).locator("input")
+    box.fill("3")
+    box.press("Enter")
+    expect(readout).to_contain_text("xor, 1x3 relu on x1, x2, x1^2: epoch 100, ",
+                                    timeout=REDRAW_TIMEOUT_MS)
+    expect(code).to_contain_text("Dense(3, activation='relu', input_shape=(3,)")

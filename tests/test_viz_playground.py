@@ -4,14 +4,16 @@ test_viz_training.py moves every control of the playground (pixels and readout
 change, going back restores both). Here: the features feed the model, the
 numbers shown are the model's own (``model.evaluate``), play / step / reset
 train the same network as one long run, the printed code builds the same
-weights, regression, discretize, show test data and the network picture.
+weights, regression, discretize, show test data, the network picture, and the
+units of each hidden layer (units=(8, 4, 2), the units_1 ... units_6 boxes).
 """
 
 import html
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
-from vizhelpers import WARNINGS_AS_ERRORS
+from vizhelpers import WARNINGS_AS_ERRORS, check_every_control
 
 from nnedu import data, viz
 from nnedu.viz import network_picture
@@ -286,3 +288,135 @@ def test_a_slow_tick_slows_the_play_widget_down():
     fast = ex.player.interval = pg.MAX_PLAY_INTERVAL_MS
     ex.player.value += 1  # a tick of a few ms leaves a long interval alone
     assert ex.player.interval == fast
+
+
+# ------------------------------------------------------------------ units per layer
+
+
+def kernel_shapes(model):
+    return [layer.kernel.shape for layer in model.layers]
+
+
+def test_units_per_layer_argument_builds_those_layers():
+    ex = small(hidden_layers=3, units=(8, 4, 2))
+    assert kernel_shapes(ex.model) == [(2, 8), (8, 4), (4, 2), (2, 1)]
+    assert ex.model.count_params() == (2 * 8 + 8) + (8 * 4 + 4) + (4 * 2 + 2) + (2 + 1)
+    assert ex.readout.startswith("circles, 8-4-2 relu: epoch 20, ")
+    assert [ex.controls[f"units_{i}"].value for i in (1, 2, 3)] == [8, 4, 2]
+    # hidden_layers defaults to the number of counts; a list or an array works too
+    assert kernel_shapes(small(hidden_layers=None, units=[3, 5]).model) == \
+        [(2, 3), (3, 5), (5, 1)]
+    assert kernel_shapes(small(hidden_layers=None, units=np.array([2])).model) == \
+        [(2, 2), (2, 1)]
+    # equal counts keep the old "2x8" readout, given as one int or per layer
+    assert small(hidden_layers=None, units=(5, 5)).readout.startswith("circles, 2x5 relu:")
+    assert viz.playground(units=8, steps=1, n_samples=20).readout.startswith("circles, 2x8")
+
+
+def test_only_the_first_hidden_layers_unit_boxes_are_shown():
+    ex = small(hidden_layers=2, units=(6, 3))
+    shown = [ex.controls[name].layout.display != "none" for name in pg.UNIT_CONTROLS]
+    assert shown == [True, True, False, False, False, False]
+    assert [ex.controls[name].value for name in pg.UNIT_CONTROLS] == [6, 3, 3, 3, 3, 3]
+    assert ex.controls["units"].value == 6  # the widest layer
+    ex.controls["hidden_layers"].value = 4  # new layers start like the last one
+    assert [ex.controls[name].layout.display != "none" for name in pg.UNIT_CONTROLS] == \
+        [True] * 4 + [False] * 2
+    assert kernel_shapes(ex.model) == [(2, 6), (6, 3), (3, 3), (3, 3), (3, 1)]
+    assert ex.readout.startswith("circles, 6-3-3-3 relu:")
+    ex.controls["hidden_layers"].value = 0
+    assert all(ex.controls[name].layout.display == "none" for name in pg.UNIT_CONTROLS)
+    assert kernel_shapes(ex.model) == [(2, 1)]
+    # no hidden layer given as no counts: the boxes wait with 8 units, like the slider
+    ex = small(hidden_layers=None, units=())
+    assert kernel_shapes(ex.model) == [(2, 1)] and ex.readout.startswith("circles, no hidden")
+    assert [ex.controls[name].value for name in ("units",) + pg.UNIT_CONTROLS] == [8] * 7
+    ex.controls["hidden_layers"].value = 1
+    assert kernel_shapes(ex.model) == [(2, 8), (8, 1)]
+    assert small(hidden_layers=0, units=5).controls["units_1"].value == 5
+
+
+def test_moving_one_layers_units_changes_only_that_layer():
+    ex = small(hidden_layers=3, units=4)
+    assert isinstance(ex.controls["units_2"], widgets.BoundedIntText)
+    assert (ex.controls["units_2"].min, ex.controls["units_2"].max) == (1, pg.MAX_UNITS)
+    assert kernel_shapes(ex.model) == [(2, 4), (4, 4), (4, 4), (4, 1)]
+    ex.controls["units_2"].value = 7
+    assert kernel_shapes(ex.model) == [(2, 4), (4, 7), (7, 4), (4, 1)]
+    assert ex.readout.startswith("circles, 4-7-4 relu:")
+    assert ex.controls["units"].value == 4 and ex.controls["units_1"].value == 4
+    ex.controls["units_2"].value = 4  # back: the cached run, the old readout
+    assert ex.readout.startswith("circles, 3x4 relu:")
+
+
+def test_the_units_slider_sets_every_layer_with_one_training():
+    ex = small(hidden_layers=3, units=(8, 4, 2))
+    trained, redraws = ex.train_count, ex.redraw_count
+    ex.controls["units"].value = 5
+    assert [ex.controls[name].value for name in pg.UNIT_CONTROLS] == [5] * 6
+    assert kernel_shapes(ex.model) == [(2, 5), (5, 5), (5, 5), (5, 1)]
+    assert ex.readout.startswith("circles, 3x5 relu:")
+    assert ex.train_count == trained + 1 and ex.redraw_count == redraws + 1
+
+
+def test_every_layer_control_changes_picture_and_readout():
+    # six hidden layers: every units_i box is shown, so check_every_control moves it (a
+    # regression: six narrow layers learn it in 10 steps; a rate: L1 vs L2 matters)
+    ex = small(dataset="plane", hidden_layers=6, units=3, steps=10, l2=0.01)
+    check_every_control("playground, 6 layers", ex, picture_only=("show_test", "discretize"))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"hidden_layers": 2, "units": (8, 4, 2)},
+     ValueError, r"units gives 3 counts \(8, 4, 2\), one per hidden layer, but hidden_l"),
+    ({"hidden_layers": 0, "units": [4]}, ValueError, "but hidden_layers is 0"),
+    ({"units": (8, 0)}, ValueError, r"units must be in 1..16 \(per layer\), but got \(8, 0\)"),
+    ({"units": (8, 17)}, ValueError, "units must be in 1..16"),
+    ({"units": 17}, ValueError, "units must be in 1..16"),
+    ({"units": (1,) * 7}, ValueError, "hidden_layers must be in 0..6, but got 7"),
+    ({"units": (8, 2.5)}, TypeError, r"units\[1\] must be an int, but got float: 2.5"),
+    ({"units": 4.0}, TypeError, "units must be an int or a sequence of ints"),
+    ({"units": "8"}, TypeError, "units must be an int or a sequence of ints"),
+    ({"units": (True, 2)}, TypeError, r"units\[0\] must be an int, but got bool"),
+    ({"hidden_layers": 2.0}, TypeError, "hidden_layers must be an int, but got float"),
+])
+def test_bad_units_get_clear_errors(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        viz.playground(**kwargs)
+
+
+def test_build_mlp_and_architecture_take_counts_per_layer():
+    model = pg.build_mlp(2, (6, 3), seed=0)
+    assert kernel_shapes(model) == [(2, 6), (6, 3), (3, 1)]
+    assert kernel_shapes(pg.build_mlp(1, 32)) == [(2, 32), (32, 1)]  # no playground limits
+    assert pg.layer_units(3, 8) == (8, 8, 8) and pg.layer_units(None, [4, 2]) == (4, 2)
+    assert pg.architecture(3, (8, 4, 2), "tanh") == "8-4-2 tanh"
+    assert pg.architecture(2, (8, 8), "relu") == pg.architecture(2, 8, "relu") == "2x8 relu"
+    assert pg.architecture(0, (), "relu") == "no hidden layer"
+
+
+@pytest.mark.parametrize("kwargs", [{"units": (6, 3)}, {"units": (2, 5, 1), "l2": 0.01,
+                                                         "activation": "tanh"}])
+def test_the_code_builds_the_same_per_layer_model(kwargs):
+    ex = small(hidden_layers=None, **kwargs)
+    ex.step()
+    assert f"Dense({kwargs['units'][0]}, activation=" in ex.code()
+    namespace = {}
+    exec(ex.code(), namespace)  # noqa: S102 - the code the explorer prints
+    model = namespace["model"]
+    assert kernel_shapes(model) == kernel_shapes(ex.model)
+    assert weights_equal(model.get_weights(), ex.model.get_weights())
+
+
+def test_network_picture_follows_the_units_of_each_layer():
+    ex = small(hidden_layers=2, units=(6, 3))
+    ex.show_network.value = True
+    assert len(ex.network.tiles) == 2 + 6 + 3 + 1
+    assert len(ex.network.lines.get_segments()) == 2 * 6 + 6 * 3 + 3 * 1
+    picture = ex.network_png()
+    ex.controls["units_2"].value = 1
+    assert len(ex.network.tiles) == 2 + 6 + 1 + 1
+    assert len(ex.network.lines.get_segments()) == 2 * 6 + 6 * 1 + 1 * 1
+    assert np.array_equal(ex.network.weights,
+                          np.concatenate([layer.kernel.ravel() for layer in ex.model.layers]))
+    assert ex.network_png() != picture

@@ -65,7 +65,8 @@ def check_every_control(key, ex, texts=None, picture_only=()):
 
     Asserts that each move changes the picture's pixels and the readout, and that
     going back restores the readout and (up to 0.1 % of the pixels) the picture.
-    Controls without a value (buttons) are skipped.
+    Controls without a value (buttons) and hidden controls (layout.display "none")
+    are skipped.
     """
     texts = texts or {}
     assert isinstance(ex, Explorer)
@@ -74,6 +75,8 @@ def check_every_control(key, ex, texts=None, picture_only=()):
     for name, control in ex.controls.items():
         if not control.has_trait("value") or isinstance(control, widgets.FileUpload):
             continue  # a button or an upload: their own tests click them
+        if control.layout.display == "none":
+            continue  # hidden (e.g. the units of a layer the playground does not have)
         start_value, start_readout = control.value, ex.readout
         pixels_changed = readout_changed = False
         for value in extremes(control, texts.get(name, ())):

@@ -5,7 +5,8 @@ In the spirit of TensorFlow Playground (chapter 03). Choose
 - the problem: classification (data sets xor, circles, moons, spiral, gauss) or
   regression (plane, gaussian), the noise and the train:test ratio;
 - the input features (x1, x2, x1^2, x2^2, x1*x2, sin(pi*x1), sin(pi*x2));
-- 0-6 hidden layers of 1-16 units, the activation;
+- 0-6 hidden layers, each of 1-16 units (one count per layer, or the same for
+  all), the activation;
 - the learning rate, the batch size, L1 or L2 regularization and its rate;
 
 and the explorer trains an nnedu ``Sequential`` with Adam and draws
@@ -38,6 +39,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 
 from nnedu import data
+from nnedu._validate import check_int
 from nnedu.layers import Dense, Dropout
 from nnedu.models import DivergenceWarning, Sequential
 from nnedu.optimizers import Adam
@@ -61,6 +63,7 @@ L2_VALUES = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)  # also the dropout e
 RATE_VALUES = L2_VALUES + (0.3, 1.0)  # the playground's regularization rates
 BATCH_SIZES = (("1", 1), ("2", 2), ("5", 5), ("10", 10), ("20", 20), ("50", 50), ("all", 0))
 MAX_HIDDEN_LAYERS, MAX_UNITS = 6, 16
+UNIT_CONTROLS = tuple(f"units_{i}" for i in range(1, MAX_HIDDEN_LAYERS + 1))  # one per layer
 GRID_POINTS = 60  # the output picture is GRID_POINTS x GRID_POINTS
 STEP_UPDATES = 10  # "step" and each tick of "play": about this many gradient steps
 PLAY_SECONDS = 0.25  # ... but a tick of "play" stops after this long (the kernel keeps up)
@@ -103,9 +106,39 @@ def _regularizer(kind, rate):
     return {"L1": L1, "L2": L2}[kind](rate)
 
 
+def layer_units(hidden, units, limits=True):
+    """The number of units of each hidden layer, a tuple of ``hidden`` ints in 1..MAX_UNITS
+    (with ``limits``, the playground's; else any count >= 1, any number of layers).
+
+    ``units``: one int for every layer (``layer_units(3, 8)`` -> (8, 8, 8)), or one
+    count per layer (``layer_units(3, (8, 4, 2))`` -> (8, 4, 2)). ``hidden`` None:
+    as many layers as counts (or 2 for an int). TypeError for a non-int, ValueError
+    for a count outside 1..MAX_UNITS or a sequence whose length is not ``hidden``.
+    """
+    if isinstance(units, (list, tuple, range, np.ndarray)):
+        counts = tuple(check_int(u, f"units[{i}]") for i, u in enumerate(units))
+        hidden = len(counts) if hidden is None else check_int(hidden, "hidden_layers")
+        if len(counts) != hidden:
+            raise ValueError(f"units gives {len(counts)} counts {counts}, one per hidden layer,"
+                             f" but hidden_layers is {hidden}: give {hidden} counts or one int")
+    else:
+        if isinstance(units, str) or not hasattr(units, "__index__"):
+            raise TypeError("units must be an int or a sequence of ints (one per hidden "
+                            f"layer), but got {type(units).__name__}: {units!r}")
+        hidden = 2 if hidden is None else check_int(hidden, "hidden_layers")
+        counts = (check_int(units, "units"),) * max(hidden, 0)
+    if hidden < 0 or (limits and hidden > MAX_HIDDEN_LAYERS):
+        raise ValueError(f"hidden_layers must be in 0..{MAX_HIDDEN_LAYERS}, but got {hidden}")
+    if any(u < 1 or (limits and u > MAX_UNITS) for u in counts):
+        allowed = f"in 1..{MAX_UNITS}" if limits else ">= 1"
+        raise ValueError(f"units must be {allowed} (per layer), but got {units!r}")
+    return counts
+
+
 def build_mlp(hidden, units, activation="relu", l2=0.0, seed=0, dropout=0.0, n_inputs=2,
               regularization="L2", output="sigmoid"):
-    """A Sequential: ``hidden`` Dense layers of ``units`` units, then Dense(1, output).
+    """A Sequential: ``hidden`` Dense layers, then Dense(1, output). ``units``: the
+    units of every hidden layer (an int), or one count per layer (``(8, 4, 2)``).
 
     Inputs are (N, n_inputs) (2: the points themselves); the output (N, 1) is
     P(class 1) with output="sigmoid", the predicted value with output="linear".
@@ -114,9 +147,10 @@ def build_mlp(hidden, units, activation="relu", l2=0.0, seed=0, dropout=0.0, n_i
     hidden layer. Layer i uses seed ``seed + i``.
     """
     regularizer = _regularizer(regularization, l2)
+    counts = layer_units(hidden, units, limits=False)
     layers = []
     for i in range(hidden):
-        layers.append(Dense(units, activation=activation, kernel_regularizer=regularizer,
+        layers.append(Dense(counts[i], activation=activation, kernel_regularizer=regularizer,
                             input_shape=(n_inputs,) if i == 0 else None, seed=seed + i))
         if dropout:
             layers.append(Dropout(dropout, seed=seed + 100 + i))
@@ -173,10 +207,14 @@ def loss_axis_top(curves, problem="classification"):
 
 
 def architecture(hidden, units, activation):
-    """"2x8 relu" for 2 hidden layers of 8 relu units; "no hidden layer" for 0."""
+    """"2x8 relu" for 2 hidden layers of 8 relu units, "8-4-2 relu" for layers of 8, 4
+    and 2 units (``units`` an int or one count per layer); "no hidden layer" for 0."""
     if hidden == 0:
         return "no hidden layer"
-    return f"{hidden}x{units} {activation}"
+    counts = layer_units(hidden, units)
+    if len(set(counts)) == 1:
+        return f"{hidden}x{counts[0]} {activation}"
+    return "-".join(map(str, counts)) + f" {activation}"
 
 
 # ---------------------------------------------------------------- one training run
@@ -186,7 +224,8 @@ class Run:
     """One network trained on one setting: its data, model, epoch and loss curves.
 
     ``settings``: a dict with dataset, noise, n_samples, seed (of the data and the
-    split), train_ratio, features, hidden, units, activation, learning_rate,
+    split), train_ratio, features, hidden, units (one count per hidden layer, or
+    one int for all), activation, learning_rate,
     regularization, rate, batch_size (0: all the training points) and init_seed
     (of the initial weights). The run does exactly what ``code()`` prints, so
     that code builds and trains the same model, to the last digit.
@@ -290,9 +329,10 @@ def _code(s, problem, batch_size, epochs):
     centre = "" if shift is None else \
         f"X = X - np.array([{shift[0]}, {shift[1]}])  # centred on the origin\n"
     layers = ""
+    counts = layer_units(s["hidden"], s["units"]) + (1,)  # the output: one unit
     for i in range(s["hidden"] + 1):
         hidden = i < s["hidden"]
-        units = s["units"] if hidden else 1
+        units = counts[i]
         activation = s["activation"] if hidden else \
             ("linear" if problem == "regression" else "sigmoid")
         shape = f", input_shape=({len(s['features'])},)" if i == 0 else ""
@@ -324,23 +364,26 @@ print("test:", model.evaluate(inputs_test, y_test, batch_size=len(inputs_test)))
 
 class Playground(Explorer):
     """Controls: problem, dataset, activation, train (button), the features x1 ... sin(pi*x2),
-    hidden_layers, units, learning_rate, batch_size, regularization, l2 (its rate, L1 or
-    L2), train_ratio, noise, show_test, discretize. Below them: play, step, reset,
-    show network, show code (``ex.player``, ``ex.step()``, ``ex.reset()``)."""
+    hidden_layers, units (sets every layer's count), units_1 ... units_6 (the units of
+    each hidden layer; only the first hidden_layers are shown), learning_rate,
+    batch_size, regularization, l2 (its rate, L1 or L2), train_ratio, noise, show_test,
+    discretize. Below them: play, step, reset, show network, show code (``ex.player``,
+    ``ex.step()``, ``ex.reset()``)."""
 
-    def __init__(self, dataset="circles", noise=0.1, hidden_layers=2, units=8,
+    def __init__(self, dataset="circles", noise=0.1, hidden_layers=None, units=8,
                  activation="relu", learning_rate=0.03, l2=0.0, steps=300, n_samples=200,
                  seed=0, features=("x1", "x2"), regularization="L2", batch_size=0,
                  train_ratio=0.5, show_test=True, discretize=False):
-        _check_arguments(dataset, l2, features, regularization, batch_size, hidden_layers,
-                         units, train_ratio)
+        counts = layer_units(hidden_layers, units)  # TypeError / ValueError for bad ones
+        hidden_layers = len(counts)
+        _check_arguments(dataset, l2, features, regularization, batch_size, train_ratio)
         self.steps, self.n_samples, self.seed = steps, n_samples, seed
         self.cache = {}  # setting -> Run (trained, and trained on by play and step)
         self.train_count = 0  # how many times a network was trained for a new setting
         self._restart = 0  # "train again" presses: part of the setting, so cached too
         problem = problem_of(dataset)
         self._last_dataset = {"classification": "circles", "regression": "plane", problem: dataset}
-        controls = _make_controls(problem, dataset, noise, hidden_layers, units, activation,
+        controls = _make_controls(problem, dataset, noise, counts, units, activation,
                                   learning_rate, l2, features, regularization, batch_size,
                                   train_ratio, show_test, discretize)
         controls["train"].on_click(self._train_again)
@@ -350,9 +393,10 @@ class Playground(Explorer):
 
         self.network = NetworkPicture()
         rows = [["problem", "dataset", "activation"], list(data.FEATURES),
-                ["hidden_layers", "units"], ["learning_rate", "batch_size"],
-                ["regularization", "l2"], ["train_ratio", "noise"],
+                ["hidden_layers", "units"], list(UNIT_CONTROLS),
+                ["learning_rate", "batch_size"], ["regularization", "l2"], ["train_ratio", "noise"],
                 ["show_test", "discretize", "train"]]
+        self._show_unit_controls(controls)
         super().__init__(controls, self.figure, rows=rows)
         self.widget.children = (self.widget.children[0], self.player_box,
                                 *self.widget.children[1:], self.network_output,
@@ -413,7 +457,8 @@ class Playground(Explorer):
                 "n_samples": self.n_samples, "seed": self.seed,
                 "train_ratio": round(v["train_ratio"], 6),
                 "features": tuple(f for f in data.FEATURES if v[f]),
-                "hidden": v["hidden_layers"], "units": v["units"],
+                "hidden": v["hidden_layers"],
+                "units": tuple(v[name] for name in UNIT_CONTROLS[:v["hidden_layers"]]),
                 "activation": v["activation"],
                 "learning_rate": float(f"{v['learning_rate']:.4g}"),
                 "regularization": v["regularization"] if rate else "L2", "rate": rate,
@@ -512,7 +557,21 @@ class Playground(Explorer):
             return
         if change["owner"] is self.controls["dataset"] and change["new"] is not None:
             self._last_dataset[problem_of(change["new"])] = change["new"]
+        if change["owner"] is self.controls["units"]:  # every layer gets that many units
+            with self.hold():
+                for name in UNIT_CONTROLS:
+                    self.controls[name].value = change["new"]
+            return
+        if change["owner"] is self.controls["hidden_layers"]:
+            self._show_unit_controls(self.controls)
         self.redraw()
+
+    @staticmethod
+    def _show_unit_controls(controls):
+        """Show the units_i box of each hidden layer; hide the others."""
+        for i, name in enumerate(UNIT_CONTROLS):
+            controls[name].layout.display = None if i < controls["hidden_layers"].value \
+                else "none"
 
     # -- drawing ------------------------------------------------------------
     def update(self):
@@ -640,8 +699,7 @@ class Playground(Explorer):
                                   f"<pre>{html.escape(self.code())}</pre>")
 
 
-def _check_arguments(dataset, rate, features, regularization, batch_size, hidden, units,
-                     train_ratio):
+def _check_arguments(dataset, rate, features, regularization, batch_size, train_ratio):
     """ValueError for an argument that no control could show."""
     if dataset not in DATASETS + REGRESSION_DATASETS:
         raise ValueError(f"dataset must be one of {', '.join(DATASETS + REGRESSION_DATASETS)}"
@@ -658,17 +716,21 @@ def _check_arguments(dataset, rate, features, regularization, batch_size, hidden
     if batch_size not in [b for _, b in BATCH_SIZES]:
         raise ValueError(f"batch_size must be one of 1, 2, 5, 10, 20, 50 or 0 (all), "
                          f"but got {batch_size!r}")
-    if not 0 <= hidden <= MAX_HIDDEN_LAYERS or not 1 <= units <= MAX_UNITS:
-        raise ValueError(f"hidden_layers must be in 0..{MAX_HIDDEN_LAYERS} and units in "
-                         f"1..{MAX_UNITS}, but got {hidden} and {units}")
     if not 0.1 <= train_ratio <= 0.9:
         raise ValueError(f"train_ratio must be in [0.1, 0.9], but got {train_ratio!r}")
 
 
-def _make_controls(problem, dataset, noise, hidden_layers, units, activation, learning_rate,
+def _make_controls(problem, dataset, noise, counts, units, activation, learning_rate,
                    l2, features, regularization, batch_size, train_ratio, show_test,
                    discretize):
-    """The playground's controls, by name, in the order they are shown."""
+    """The playground's controls, by name, in the order they are shown. ``counts``: the
+    units of each hidden layer (layer_units); ``units`` the argument (int or counts)."""
+    if not counts:  # no hidden layer: every box gets the int (8 when none was given)
+        every = rest = units if isinstance(units, (int, np.integer)) else 8
+    else:
+        every = max(counts)  # the "units" slider: the widest layer
+        rest = counts[-1]  # a layer added later starts like the last one
+    per_layer = counts + (rest,) * (MAX_HIDDEN_LAYERS - len(counts))
     controls = {
         "problem": _narrow(dropdown(list(PROBLEMS), problem, "problem")),
         "dataset": _narrow(dropdown(PROBLEMS[problem], dataset, "data set")),
@@ -679,10 +741,12 @@ def _make_controls(problem, dataset, noise, hidden_layers, units, activation, le
     for name in data.FEATURES:
         controls[name] = _checkbox(name in features, name)
     controls.update({
-        "hidden_layers": _short(int_slider(hidden_layers, 0, MAX_HIDDEN_LAYERS,
+        "hidden_layers": _short(int_slider(len(counts), 0, MAX_HIDDEN_LAYERS,
                                            "hidden layers", continuous=False)),
-        "units": _short(int_slider(units, 1, MAX_UNITS, "units per layer",
+        "units": _short(int_slider(every, 1, MAX_UNITS, "units, every layer",
                                    continuous=False)),
+        **{name: _unit_box(count, i + 1) for i, (name, count)
+           in enumerate(zip(UNIT_CONTROLS, per_layer))},
         "learning_rate": log_slider(learning_rate, 1e-3, 1.0, "learning rate",
                                     continuous=False, fmt=".3g"),
         "batch_size": _short(_selection(BATCH_SIZES, batch_size, "batch size")),
@@ -713,6 +777,14 @@ def _selection(options, value, description):
                                    style={"description_width": "initial"})
 
 
+def _unit_box(value, layer):
+    """A small box for the units of one hidden layer: type a number, or its arrows."""
+    return widgets.BoundedIntText(value=value, min=1, max=MAX_UNITS, step=1,
+                                  description=f"layer {layer}", continuous_update=False,
+                                  style={"description_width": "initial"},
+                                  layout=widgets.Layout(width="118px"))
+
+
 def _checkbox(value, description):
     return widgets.Checkbox(value=value, description=description, indent=False,
                             layout=widgets.Layout(width="auto", margin="0 12px 0 0"))
@@ -729,7 +801,7 @@ def _narrow(control, width="250px"):
     return control
 
 
-def playground(dataset="circles", noise=0.1, hidden_layers=2, units=8, activation="relu",
+def playground(dataset="circles", noise=0.1, hidden_layers=None, units=8, activation="relu",
                learning_rate=0.03, l2=0.0, steps=300, n_samples=200, seed=0,
                features=("x1", "x2"), regularization="L2", batch_size=0, train_ratio=0.5,
                show_test=True, discretize=False):
@@ -737,7 +809,8 @@ def playground(dataset="circles", noise=0.1, hidden_layers=2, units=8, activatio
 
     Controls: problem (classification, regression), data set (xor, circles, moons,
     spiral, gauss; plane, gaussian), the input features (x1, x2, x1^2, x2^2, x1*x2,
-    sin(pi*x1), sin(pi*x2)), hidden layers (0-6), units per layer (1-16), activation,
+    sin(pi*x1), sin(pi*x2)), hidden layers (0-6), the units of every layer (1-16),
+    the units of each hidden layer (units_1 ... units_6, one box each), activation,
     learning rate (log scale), batch size (0: all the training points), L2 or L1
     regularization with its rate ``l2``, the training share of the points
     (``train_ratio``), noise, "show test data", "discretize output", "train again"
@@ -745,6 +818,10 @@ def playground(dataset="circles", noise=0.1, hidden_layers=2, units=8, activatio
     Each setting first trains for about ``steps`` Adam steps on ``n_samples``
     points; results are cached per setting. ``ex.model`` is the trained model,
     ``ex.code()`` the code that builds it, ``ex.step()`` trains on.
+
+    ``units``: an int (every hidden layer that wide) or one count per hidden layer,
+    e.g. ``units=(8, 4, 2)``; ``hidden_layers`` defaults to the number of counts
+    (2 for an int).
 
     Example: ``playground("spiral", hidden_layers=3, units=8, activation="tanh",
     features=["x1", "x2", "sin(pi*x1)", "sin(pi*x2)"])``.
