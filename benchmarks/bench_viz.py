@@ -58,6 +58,7 @@ CASES = [
     ("init_explorer", {}, "depth", (5, 10), 0.1),
     # the explorers that train: every value new, so each change trains
     ("playground", {}, "units", (3, 5, 7, 9, 11, 13), 0.5),
+    ("playground", {}, "units_2", (3, 5, 7, 9, 11, 13), 0.5),                 # one layer only
     ("playground", {}, "learning_rate", (0.011, 0.021, 0.052, 0.11, 0.21, 0.52), 0.5),
     ("playground", {}, "x1^2", (True,), 0.5),
     ("playground", {}, "batch_size", (1, 2, 5, 10, 20, 50), 0.5),
