@@ -630,14 +630,13 @@ def maxpool_forward(x, pool_size=2, stride=None, padding="valid"):
     (ph, pw), stride = _pool_args(pool_size, stride)
     x_pad, pads = _pad(x, ph, pw, stride, padding, value=-xp.inf)
     out_h, out_w = _out_hw(x_pad.shape[1:3], ph, pw, stride)
-    y, improved = None, []
-    for where in _pool_slices(ph, pw, stride, out_h, out_w):
+    first, *others = _pool_slices(ph, pw, stride, out_h, out_w)
+    y, improved = x_pad[first], []              # a view of x until the first maximum
+    for k, where in enumerate(others):
         part = x_pad[where]
-        if y is None:
-            y = copy(part)
-        else:
-            improved.append(part > y)           # a new maximum for these windows
-            y = _maximum(y, part)
+        improved.append(part > y)               # a new maximum for these windows
+        y = xp.maximum(y, part) if k == 0 else _maximum(y, part)   # then in place
+    y = copy(y) if not others else y            # a 1x1 pool: never hand out a view of x
     return y, (x.shape, x.dtype, x_pad.shape, pads, improved, (ph, pw), stride)
 
 

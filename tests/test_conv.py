@@ -608,3 +608,11 @@ def test_pooling_without_numpy_arrays_gives_numpys_numbers(strict, pair, pool_si
     dx_strict = backward(strict.asarray(dy), cache_strict)
     np.testing.assert_array_equal(np.asarray(y_strict), y)
     np.testing.assert_allclose(np.asarray(dx_strict), dx, rtol=1e-12, atol=1e-12)
+
+
+def test_max_pooling_never_hands_out_a_view_of_its_input():
+    x = np.arange(16.0).reshape(1, 4, 4, 1)
+    for pool in (1, 2):
+        y, _ = conv.maxpool_forward(x, pool)
+        y[...] = -5.0                                    # the caller writes into the output
+        np.testing.assert_array_equal(x, np.arange(16.0).reshape(1, 4, 4, 1))
