@@ -368,6 +368,7 @@ def _stacked_windows(x_pad, kh, kw, stride):
 # (N, H, W, C), which needs no transposing, is faster (measured in PERF.md's shapes).
 MANY_CHANNELS = 8
 CACHE_BLOCK = 2 ** 15  # numbers of dy (256 KiB in float64) handled at a time for dx
+COL2IM_BLOCK = 2 ** 17  # numbers of dy (1 MiB) per block of the channels-first dx
 # The matrix products with cols are taken this many output pixels (columns of
 # cols, or rows in the channels-last layout) at a time: the same sums, but
 # OpenBLAS runs these narrow products up to 25 % faster on blocks that stay in
@@ -446,10 +447,30 @@ def _backward_channels_first(dy, cache, input_gradient):
     dkernel, dbias = xp.reshape(dweights[:-1, :], kernel.shape), dweights[-1, :]
     if not input_gradient:
         return None, dkernel, dbias
-    dcols = xp.reshape(kernel, (-1, filters)) @ dy2.T               # (kh*kw*C, N*Ho*Wo)
-    dx_pad = col2im(dcols, x_pad_shape, kh, kw, stride)             # (C, N, Hp, Wp)
-    dx = dx_pad[:, :, top:top + x_shape[1], left:left + x_shape[2]]
-    return copy(xp.permute_dims(dx, (1, 2, 3, 0))), dkernel, dbias
+    return _input_gradient_channels_first(dy2, kernel, x_shape, x_pad_shape, (top, left),
+                                          stride), dkernel, dbias
+
+
+def _input_gradient_channels_first(dy2, kernel, x_shape, x_pad_shape, pads, stride):
+    """dx = col2im(K @ dy2^T) without the padding, a few samples at a time.
+
+    Taken whole, K @ dy2^T is a (kh*kw*C, N*Ho*Wo) matrix of many megabytes;
+    block by block it stays in the CPU cache and col2im reads it from there.
+    dy2: (N*Ho*Wo, F), kernel: (kh, kw, C, F) -> dx: x_shape = (N, H, W, C).
+    """
+    kh, kw, channels, filters = kernel.shape
+    (n, height, width, _), (top, left) = x_shape, pads
+    per_sample = dy2.shape[0] // n                                  # Ho*Wo
+    k2 = xp.reshape(kernel, (-1, filters))                          # (kh*kw*C, F)
+    dx = xp.empty(x_shape, dtype=dy2.dtype)
+    step = max(1, COL2IM_BLOCK // (per_sample * filters))           # samples per block
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        dcols = k2 @ dy2[start * per_sample:stop * per_sample, :].T  # (kh*kw*C, samples*Ho*Wo)
+        dx_pad = col2im(dcols, (channels, stop - start, *x_pad_shape[2:]), kh, kw, stride)
+        dx[start:stop, ...] = xp.permute_dims(
+            dx_pad[:, :, top:top + height, left:left + width], (1, 2, 3, 0))
+    return dx
 
 
 def _forward_channels_last(x, kernel, bias, stride, padding):
