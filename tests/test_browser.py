@@ -179,22 +179,8 @@ def _dismiss_popups(page):
         toast, lambda t: t.get_by_role("button", name="No").first.click())
 
 
-def _run_all_cells(page):
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-
-
-def test_typing_a_learning_rate_redraws_the_explorer(lab_server, page, tmp_path):
-    try:
-        _drive_the_explorer(page, *lab_server)
-    except Exception:
-        shot = tmp_path / "failure.png"
-        page.screenshot(path=str(shot), full_page=True)
-        print(f"screenshot of the page at the failure: {shot}")
-        raise
-
-
-def _drive_the_explorer(page, base_url, token, name):
+def _open_and_run_all(page, base_url, token, name):
+    """Open notebook ``name`` in JupyterLab, wait for its kernel, and run all its cells."""
     from playwright.sync_api import expect
 
     _dismiss_popups(page)
@@ -203,6 +189,32 @@ def _drive_the_explorer(page, base_url, token, name):
         timeout=KERNEL_TIMEOUT_MS)
     _wait_for_connected_kernel(base_url, token, name, KERNEL_TIMEOUT_MS / 1000)
     _run_all_cells(page)
+
+
+def _with_screenshot_on_failure(page, tmp_path, drive, *args):
+    """drive(page, *args); on any failure, save a screenshot of the page, then re-raise."""
+    try:
+        drive(page, *args)
+    except Exception:
+        shot = tmp_path / "failure.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot of the page at the failure: {shot}")
+        raise
+
+
+def _run_all_cells(page):
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def test_typing_a_learning_rate_redraws_the_explorer(lab_server, page, tmp_path):
+    _with_screenshot_on_failure(page, tmp_path, _drive_the_explorer, *lab_server)
+
+
+def _drive_the_explorer(page, base_url, token, name):
+    from playwright.sync_api import expect
+
+    _open_and_run_all(page, base_url, token, name)
 
     slider = page.locator(".widget-slider", has=page.locator(".widget-label",
                                                              has_text="learning"))
@@ -230,13 +242,8 @@ def _drive_the_explorer(page, base_url, token, name):
 
 def test_moving_the_conv_window_updates_the_formula_view(lab_server, page, tmp_path):
     base_url, token, _ = lab_server
-    try:
-        _drive_the_conv_explorer(page, base_url, token, "conv_explorer.ipynb")
-    except Exception:
-        shot = tmp_path / "failure.png"
-        page.screenshot(path=str(shot), full_page=True)
-        print(f"screenshot of the page at the failure: {shot}")
-        raise
+    _with_screenshot_on_failure(page, tmp_path, _drive_the_conv_explorer, base_url, token,
+                                "conv_explorer.ipynb")
 
 
 def _drive_the_conv_explorer(page, base_url, token, name):
@@ -244,12 +251,7 @@ def _drive_the_conv_explorer(page, base_url, token, name):
     window 7 sits at (1, 1), its centre on image[2, 2] = 1, so the formula's sum is 1."""
     from playwright.sync_api import expect
 
-    _dismiss_popups(page)
-    page.goto(f"{base_url}/lab/tree/{name}?token={token}")
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_be_visible(
-        timeout=KERNEL_TIMEOUT_MS)
-    _wait_for_connected_kernel(base_url, token, name, KERNEL_TIMEOUT_MS / 1000)
-    _run_all_cells(page)
+    _open_and_run_all(page, base_url, token, name)
     slider = page.locator(".widget-slider", has=page.locator(".widget-label",
                                                              has_text="window"))
     image = page.locator(".jp-OutputArea-output img").first
@@ -266,13 +268,8 @@ def _drive_the_conv_explorer(page, base_url, token, name):
 
 def test_the_playground_steps_plays_and_takes_a_new_feature(lab_server, page, tmp_path):
     base_url, token, _ = lab_server
-    try:
-        _drive_the_playground(page, base_url, token, "playground.ipynb")
-    except Exception:
-        shot = tmp_path / "failure.png"
-        page.screenshot(path=str(shot), full_page=True)
-        print(f"screenshot of the page at the failure: {shot}")
-        raise
+    _with_screenshot_on_failure(page, tmp_path, _drive_the_playground, base_url, token,
+                                "playground.ipynb")
 
 
 def _epoch(readout):
@@ -286,12 +283,7 @@ def _drive_the_playground(page, base_url, token, name):
     network picture and the code show; typing 3 in the "layer 1" box gives 1x3."""
     from playwright.sync_api import expect
 
-    _dismiss_popups(page)
-    page.goto(f"{base_url}/lab/tree/{name}?token={token}")
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_be_visible(
-        timeout=KERNEL_TIMEOUT_MS)
-    _wait_for_connected_kernel(base_url, token, name, KERNEL_TIMEOUT_MS / 1000)
-    _run_all_cells(page)
+    _open_and_run_all(page, base_url, token, name)
     image = page.locator(".jp-OutputArea-output img").first
     readout = page.locator(".jp-OutputArea-output [role='status']").first
     expect(readout).to_contain_text("xor, 1x4 relu: epoch 100, train loss",
