@@ -515,27 +515,15 @@ def _input_gradient_stride_1(dy, kernel, x_shape, x_pad_shape, pads):
     one product, as in the forward pass (faster than col2im's kh*kw products).
     dy: (N, Ho, Wo, F), kernel: (kh, kw, C, F) -> dx: x_shape = (N, H, W, C).
     """
-    kh, kw, channels, filters = kernel.shape
+    kh, kw, _, filters = kernel.shape
     n, height, width, _ = x_shape
     (top, left), (out_h, out_w) = pads, dy.shape[1:3]
     above, before = kh - 1 - top, kw - 1 - left
     dy_pad = xp.zeros((n, height + kh - 1, width + kw - 1, filters), dtype=dy.dtype)
     dy_pad[:, above:above + out_h, before:before + out_w, :] = dy
     turned = copy(xp.permute_dims(xp.flip(kernel, axis=(0, 1)), (0, 1, 3, 2)))  # (kh, kw, F, C)
-    if not _is_numpy(dy_pad):
-        _, dx = _windows_times_kernel(dy_pad, turned, (1, 1))     # (N*H*W, C)
-        return xp.reshape(dx, x_shape)
-    windows = window_view(dy_pad, kh, kw, (1, 1))                  # (N, H, W, kh, kw, F)
-    k2 = turned.reshape(-1, channels)                              # (kh*kw*F, C)
-    dx = numpy.empty(x_shape, dtype=dy.dtype)
-    step = max(1, WINDOW_ROWS // (height * width))                 # samples per block
-    block = numpy.empty((step, *windows.shape[1:]), dtype=dy.dtype)  # reused: stays in cache
-    for start in range(0, n, step):
-        part = slice(start, min(start + step, n))
-        rows = block[:part.stop - part.start]
-        rows[...] = windows[part]
-        numpy.matmul(rows.reshape(-1, k2.shape[0]), k2, out=dx[part].reshape(-1, channels))
-    return dx
+    _, dx = _windows_times_kernel(dy_pad, turned, (1, 1), keep_cols=False)  # (N*H*W, C)
+    return xp.reshape(dx, x_shape)
 
 
 def _input_gradient(dy, kernel, x_pad_shape, stride):
@@ -562,14 +550,16 @@ def _input_gradient(dy, kernel, x_pad_shape, stride):
     return dx_pad
 
 
-def _windows_times_kernel(x_pad, kernel, stride):
+def _windows_times_kernel(x_pad, kernel, stride, keep_cols=True):
     """cols, the (N*Ho*Wo, kh*kw*C) window matrix of x_pad, and y = cols @ K: (N*Ho*Wo, F).
 
     K is the kernel as a (kh*kw*C, F) matrix. NumPy copies the windows of a
     few samples (WINDOW_ROWS rows of cols) at a time out of ``window_view``
     and multiplies each block while it is still in the CPU cache (about 20 %
-    faster than one big copy, then one big product); other array modules
-    stack the slices (``_stacked_windows``) and multiply once.
+    faster than one big copy, then one big product); with keep_cols=False
+    (nothing needs cols afterwards) one block-sized buffer is reused and cols
+    comes back as None. Other array modules stack the slices
+    (``_stacked_windows``) and multiply once.
     """
     kh, kw, _, filters = kernel.shape
     k2 = xp.reshape(kernel, (-1, filters))
@@ -578,14 +568,16 @@ def _windows_times_kernel(x_pad, kernel, stride):
         return cols, cols @ k2
     windows = window_view(x_pad, kh, kw, stride)                    # (N, Ho, Wo, kh, kw, C)
     n, out_h, out_w = windows.shape[:3]
-    cols = numpy.empty(windows.shape, dtype=x_pad.dtype)
-    y = numpy.empty((n, out_h, out_w, filters), dtype=x_pad.dtype)
     step = max(1, WINDOW_ROWS // (out_h * out_w))                   # samples per block
+    shape = windows.shape if keep_cols else (min(step, n), *windows.shape[1:])
+    cols = numpy.empty(shape, dtype=x_pad.dtype)
+    y = numpy.empty((n, out_h, out_w, filters), dtype=x_pad.dtype)
     for start in range(0, n, step):
-        part = slice(start, start + step)
-        cols[part] = windows[part]
-        numpy.matmul(cols[part].reshape(-1, k2.shape[0]), k2, out=y[part].reshape(-1, filters))
-    return cols.reshape(-1, k2.shape[0]), y.reshape(-1, filters)
+        part = slice(start, min(start + step, n))
+        block = cols[part] if keep_cols else cols[:part.stop - part.start]
+        block[...] = windows[part]
+        numpy.matmul(block.reshape(-1, k2.shape[0]), k2, out=y[part].reshape(-1, filters))
+    return (cols.reshape(-1, k2.shape[0]) if keep_cols else None), y.reshape(-1, filters)
 
 
 def _im2col_with_ones(x_pad, kh, kw, stride):
