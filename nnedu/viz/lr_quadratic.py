@@ -17,7 +17,7 @@ On any other surface both panels are greyed, with a note saying why.
 """
 
 import numpy as np
-from matplotlib.colors import ListedColormap, to_rgb
+from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 from matplotlib.ticker import LogLocator, NullLocator
 
@@ -46,11 +46,6 @@ def set_contours_visible(contour_set, visible):
             collection.set_visible(visible)
     for label in getattr(contour_set, "labelTexts", ()):
         label.set_visible(visible)
-
-
-def _pale(color, amount=0.55):
-    """``color`` mixed with white (a background colour that markers stand out on)."""
-    return tuple(amount + (1 - amount) * c for c in to_rgb(color))
 
 
 def _edges(centres, log):
@@ -111,7 +106,7 @@ class QuadraticPanels:
         ax.set_ylim(_edges(momenta, False)[0], _edges(momenta, False)[-1])
         style.apply(ax, title="GD + momentum: where the run converges", xlabel="learning rate",
                     ylabel="momentum", grid=False)
-        handles = [Patch(color=_pale(c), label=name)
+        handles = [Patch(color=style.pale(c), label=name)
                    for c, name in zip(BEHAVIOUR_COLORS, quadratic.BEHAVIOURS)]
         self.legend = ax.legend(handles=handles + [self.point, self.gd_point, self.stars],
                                 loc="upper left", fontsize=style.TEXT_SIZE - 1, framealpha=0.9)
@@ -168,7 +163,7 @@ class QuadraticPanels:
         codes = quadratic.behaviour_map(MAP_LEARNING_RATES, MAP_MOMENTA, curvatures)
         mesh = self.ax_map.pcolormesh(
             _edges(MAP_LEARNING_RATES, True), _edges(MAP_MOMENTA, False), codes,
-            cmap=ListedColormap([_pale(c) for c in BEHAVIOUR_COLORS]), vmin=-0.5, vmax=2.5,
+            cmap=ListedColormap([style.pale(c) for c in BEHAVIOUR_COLORS]), vmin=-0.5, vmax=2.5,
             zorder=1, rasterized=True)
         rates = quadratic.convergence_map(MAP_LEARNING_RATES, MAP_MOMENTA, curvatures)
         lines = self.ax_map.contour(MAP_LEARNING_RATES, MAP_MOMENTA, rates, levels=RATE_LEVELS,

@@ -36,7 +36,7 @@ import contourpy
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.colors import LinearSegmentedColormap
 
 from nnedu import data
 from nnedu._validate import check_int
@@ -46,13 +46,6 @@ from nnedu.optimizers import Adam
 from nnedu.regularizers import L1, L2
 from nnedu.viz import style
 from nnedu.viz._base import Explorer, dropdown, int_slider, log_slider
-
-
-def _pale(color, amount=0.55):
-    """``color`` mixed with white: amount 0 keeps it, 1 gives white."""
-    rgb = np.array(to_rgb(color))
-    return tuple(rgb + (1.0 - rgb) * amount)
-
 
 DATASETS = ("xor", "circles", "moons", "spiral", "gauss")  # classification
 REGRESSION_DATASETS = ("plane", "gaussian")
@@ -73,7 +66,8 @@ PLAY_INTERVAL_MS, MAX_PLAY_INTERVAL_MS = 300, 2000  # the Play widget's ticks
 POINT_CMAP = LinearSegmentedColormap.from_list(
     "nnedu_points", [style.ROLE["negative"], style.ROLE["positive"]])
 REGION_CMAP = LinearSegmentedColormap.from_list(
-    "nnedu_regions", [_pale(style.ROLE["negative"]), "#FFFFFF", _pale(style.ROLE["positive"])])
+    "nnedu_regions",
+    [style.pale(style.ROLE["negative"]), "#FFFFFF", style.pale(style.ROLE["positive"])])
 # data set name -> (the function of nnedu.data that makes it, shift that centres it)
 MAKERS = {"xor": ("make_xor", None), "circles": ("make_circles", None),
           "moons": ("make_moons", (0.5, 0.25)), "spiral": ("make_spirals", None),

@@ -22,6 +22,7 @@ Example::
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 # Okabe-Ito colours, in the order plots use them.
@@ -79,6 +80,14 @@ RC_PARAMS = {
 def color(i):
     """The i-th colour of the palette (wraps around after eight)."""
     return COLORS[i % len(COLORS)]
+
+
+def pale(color, amount=0.55):
+    """``color`` mixed with white, as an (r, g, b) tuple: amount 0 keeps it, 1 gives white.
+
+    For backgrounds (decision regions, the convergence map) that markers stand out on.
+    """
+    return tuple(amount + (1 - amount) * c for c in to_rgb(color))
 
 
 def new_figure(nrows=1, ncols=1, figsize=None, squeeze=True, **subplots_kw):
