@@ -219,3 +219,12 @@ def test_the_softmax_perceptron_init_and_lr_explorers_compute_under_the_stand_in
     assert type(points) is np.ndarray                     # the walk ran in NumPy (backend.on_host)
     assert backend.name() == "array_api_strict"           # ... and the stand-in is back after it
     assert quadratic.optimal_learning_rate((1.0, 20.0)) == pytest.approx(2 / 21)
+
+    from nnedu.viz.network_picture import layer_outputs
+    ex = viz.playground("xor", hidden_layers=2, units=3, steps=20)
+    points = np.array([[0.5, -0.5], [-0.2, 0.1]])
+    outputs = layer_outputs(ex.model, points)              # the network picture's numbers
+    assert [type(o) for o in outputs] == [np.ndarray] * 4
+    np.testing.assert_allclose(outputs[-1], ex.model.predict(points), atol=1e-12)
+    ex.show_network.value = True
+    assert ex.network_png().startswith(b"\x89PNG")

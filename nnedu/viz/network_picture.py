@@ -19,6 +19,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 
 from nnedu import data
+from nnedu.backend import float_dtype, to_numpy, xp
 from nnedu.viz import style
 
 TILE_PIXELS = 18  # each neuron's heatmap is TILE_PIXELS x TILE_PIXELS grid points
@@ -32,12 +33,15 @@ def layer_outputs(model, inputs):
     """The output of every layer for a batch: [inputs (N, k), layer 1 (N, u1), ..., output].
 
     ``model``: a built Sequential of Dense layers; inputs (N, k) its input features.
-    Computed in inference mode, layer after layer (``layer.forward(h)``).
+    Computed in inference mode, layer after layer (``layer.forward(h)``), with the
+    active backend; each output comes back to the host (``to_numpy``) for plotting.
     """
-    outputs = [np.asarray(inputs, dtype=float)]
+    h = xp.asarray(inputs, dtype=float_dtype())
+    outputs = [to_numpy(h)]
     with np.errstate(all="ignore"):
         for layer in model.layers:
-            outputs.append(np.asarray(layer.forward(outputs[-1], training=False)))
+            h = layer.forward(h, training=False)
+            outputs.append(to_numpy(h))
     return outputs
 
 
